@@ -1,0 +1,386 @@
+"""Parsing one article file: bytes in, an ``Article`` (plus warnings) out.
+
+Nothing here touches the file system: the scanner reads the bytes, so the rules
+for what a file *means* can be tested on bytes alone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.utils
+import hashlib
+import html
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from reader.analysis import fold_phrase
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Past these, front matter is not parsed: a billion-laughs document is tiny on
+# disk and in memory (aliases share nodes), but walking its values is not.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_FRONT_MATTER_NODES = 5_000
+
+
+class NotAnArticle(Exception):
+    """The bytes are not text we can index; the message is the reason shown to users."""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    summary: str = ""
+    body: str = ""  # the Markdown body, front matter removed
+    text: str = ""  # the body as plain text, for the index and snippets
+    hash: str = ""
+
+
+@dataclass
+class ParsedArticle:
+    article: Article
+    warnings: list[str] = field(default_factory=list)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_SINGLE_BYTE_CODEPAGES = [
+    "cp1251", "koi8_r", "cp1250", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "iso8859_5", "cp866",
+]
+
+
+def decode_text(data: bytes) -> str:
+    """Text from bytes in UTF-8, UTF-16/32 with BOM, or a legacy 8-bit code page."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    head = data[:65536]
+    if b"\x00" in head:
+        raise NotAnArticle("binary file (contains NUL bytes)")
+    if head and sum(head.count(b) for b in _CONTROL_BYTES) > len(head) // 10:
+        raise NotAnArticle("binary file (mostly control characters)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    good = sum(1 for c in lenient if ord(c) > 127) - bad
+    if good > 2 * bad:
+        return lenient  # UTF-8 with a few broken bytes: keep the rest right
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> str:
+    western = data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+    letters = [c for c in western if c.isalpha()]
+    foreign = sum(1 for c in letters if ord(c) > 127)
+    # Western European prose is mostly ASCII letters; a Cyrillic or Greek file
+    # read as cp1252 is mostly accented Latin letters. Only then ask a detector,
+    # which is unreliable on short Western text.
+    if len(letters) >= 8 and foreign > 0.3 * len(letters):
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=_SINGLE_BYTE_CODEPAGES).best()
+        if best is not None:
+            return str(best)
+    return western
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+# ---------------------------------------------------------------- front matter
+
+_FENCES = {"---": "yaml", "+++": "toml"}
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, str]:
+    """(kind, front matter, body); kind is 'yaml', 'toml' or None."""
+    first, sep, rest = text.partition("\n")
+    kind = _FENCES.get(first.rstrip())
+    if kind is None or not sep:
+        return None, "", text
+    closers = ("---", "...") if kind == "yaml" else ("+++",)
+    pos = 0
+    while pos <= len(rest):
+        end = rest.find("\n", pos)
+        line = rest[pos:] if end == -1 else rest[pos:end]
+        if line.rstrip() in closers:
+            body = "" if end == -1 else rest[end + 1 :]
+            return kind, rest[:pos], body
+        if end == -1:
+            break
+        pos = end + 1
+    return None, "", text  # an opening fence with no closing one is just a rule
+
+
+def parse_front_matter(kind: str, raw: str, warnings: list[str]) -> dict[str, Any]:
+    if len(raw.encode("utf-8", "replace")) > MAX_FRONT_MATTER_BYTES:
+        warnings.append(f"front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KB ignored")
+        return {}
+    try:
+        data = yaml.load(raw, Loader=YAML_LOADER) if kind == "yaml" else tomllib.loads(raw)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        warnings.append(f"malformed {kind.upper()} front matter: {_first_line(exc)}")
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        warnings.append(f"{kind.upper()} front matter is not a mapping of fields")
+        return {}
+    if _too_many_nodes(data):
+        warnings.append("front matter too deeply nested or aliased; ignored")
+        return {}
+    return data
+
+
+def _too_many_nodes(value: Any) -> bool:
+    budget = MAX_FRONT_MATTER_NODES
+    stack = [value]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return True
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())[:160]
+
+
+# ---------------------------------------------------------------- fields
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_DATE_IN_PATH = re.compile(r"(?<!\d)(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)")
+_WRITTEN_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
+_DATE_KEYS = ("date", "published", "pubDate", "pubdate", "created")
+_TAG_KEYS = ("tags", "categories", "category", "keywords")
+_SOURCE_KEYS = ("source", "publisher", "site")
+_SUMMARY_KEYS = ("description", "summary")
+
+
+def date_from_value(value: Any) -> dt.date:
+    """The calendar date as written; raises ValueError when it is not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()  # an aware datetime keeps its own offset: no shift to UTC
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not a date: {value!r}"[:80])
+    text = value.strip()
+    match = _ISO_DATE.match(text)
+    if match:
+        return dt.date(*map(int, match.groups()))
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in _WRITTEN_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}"[:80])
+
+
+def date_in_path(text: str) -> dt.date | None:
+    for match in _DATE_IN_PATH.finditer(text):
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
+def _strings(value: Any, split_commas: bool) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = value.split(",") if split_commas else [value]
+    elif isinstance(value, (list, tuple)):
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                item = item.get("name", "")
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                parts.append(str(item))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        parts = [str(value)]
+    elif isinstance(value, dict) and isinstance(value.get("name"), str):
+        parts = [value["name"]]
+    else:
+        parts = []
+    return [" ".join(p.split()) for p in parts if p and p.strip()]
+
+
+def _unique_folded(items: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = fold_phrase(item) or item.lower()
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return tuple(kept)
+
+
+def _text_field(meta: dict, keys: tuple[str, ...], warnings: list[str]) -> str:
+    for key in keys:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = " ".join(str(value).split())
+            if text:
+                return text
+        else:
+            warnings.append(f"front matter '{key}' is not text; ignored")
+    return ""
+
+
+def _article_date(meta: dict, article_id: str, warnings: list[str]) -> dt.date | None:
+    for key in _DATE_KEYS:
+        if meta.get(key) is None:
+            continue
+        try:
+            return date_from_value(meta[key])
+        except ValueError as exc:
+            warnings.append(f"front matter '{key}': {exc}")
+    for key in ("path", "permalink", "slug"):
+        value = meta.get(key)
+        if isinstance(value, str) and (found := date_in_path(value)):
+            return found
+    path = PurePosixPath(article_id)
+    match = _DATE_IN_PATH.match(path.name)
+    if match:
+        found = date_in_path(path.name[:10])
+        if found:
+            return found
+    return date_in_path(str(path.parent)) if path.parent != PurePosixPath(".") else None
+
+
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$|^([^\n]*\S[^\n]*)\n=+[ \t]*$", re.MULTILINE)
+_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]*")
+_INDEX_NAMES = {"index", "_index", "readme"}
+
+
+def readable_name(article_id: str) -> str:
+    path = PurePosixPath(article_id)
+    name = path.stem
+    if name.lower() in _INDEX_NAMES and path.parent.name:
+        name = path.parent.name
+    name = _LEADING_DATE.sub("", name) or name
+    name = " ".join(re.split(r"[-_\s]+", name)).strip()
+    return name[:1].upper() + name[1:] if name else article_id
+
+
+def _title(meta: dict, body: str, article_id: str, warnings: list[str]) -> str:
+    title = _text_field(meta, ("title",), warnings)
+    if title:
+        return title
+    match = _H1.search(body[:20000])
+    if match:
+        heading = plain_text(match.group(1) or match.group(2)).strip()
+        if heading:
+            return heading
+    return readable_name(article_id)
+
+
+# ---------------------------------------------------------------- plain text
+
+# Every pattern is bounded ({0,N}) so that hostile input stays linear.
+_PLAIN_RULES = [
+    (re.compile(r"<!--.{0,20000}?-->", re.DOTALL), " "),
+    (re.compile(r"\{%.{0,2000}?%\}|\{\{.{0,2000}?\}\}", re.DOTALL), " "),
+    (re.compile(r"<(script|style)\b[^>]{0,500}>.{0,100000}?</\1\s*>", re.DOTALL | re.IGNORECASE), " "),
+    (re.compile(r"</?[A-Za-z][^<>\n]{0,500}>"), " "),
+    (re.compile(r"!\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)"), r"\1"),
+    (re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)"), r"\1"),
+    (re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]"), r"\1"),
+    (re.compile(r"^[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S.*$", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]*[|:\- ]{3,}$", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE), ""),
+    (re.compile(r"\*+|`+|(?<!\w)_+|_+(?!\w)"), ""),
+    (re.compile(r"\|"), " "),
+    (re.compile(r"[ \t]+"), " "),
+    (re.compile(r"\n[ \n]*\n"), "\n\n"),
+]
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to readable text: what snippets quote and the index reads."""
+    text = markdown_text
+    for pattern, replacement in _PLAIN_RULES:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text).strip()
+
+
+# ---------------------------------------------------------------- the article
+
+
+def parse_article(data: bytes, article_id: str) -> ParsedArticle:
+    """Parse a file's bytes; raises NotAnArticle when the file cannot be indexed."""
+    if not data.strip():
+        raise NotAnArticle("empty file")
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise NotAnArticle("empty file")
+    warnings: list[str] = []
+    kind, raw, body = split_front_matter(text)
+    meta = parse_front_matter(kind, raw, warnings) if kind else {}
+    meta = {str(k): v for k, v in meta.items()}
+    authors = _strings(meta.get("author"), split_commas=False) + _strings(meta.get("authors"), split_commas=False)
+    tags: list[str] = []
+    for key in _TAG_KEYS:
+        tags += _strings(meta.get(key), split_commas=True)
+    article = Article(
+        id=article_id,
+        title=_title(meta, body, article_id, warnings),
+        authors=_unique_folded(authors),
+        date=_article_date(meta, article_id, warnings),
+        tags=_unique_folded(tags),
+        source=_text_field(meta, _SOURCE_KEYS, warnings),
+        summary=_text_field(meta, _SUMMARY_KEYS, warnings),
+        body=body,
+        text=plain_text(body),
+        hash=content_hash(data),
+    )
+    return ParsedArticle(article, warnings)

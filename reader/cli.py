@@ -1,0 +1,313 @@
+"""The `article-reader` command: index, search and notes over the same engine as the app.
+
+Exit status: 0 done; 1 failed, with one line on stderr; 2 bad usage. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from reader.index import NO_INDEX_YET, IndexBusy, IndexReport, LibraryIndex, SearchResults
+from reader.library import LibraryError, library_root
+from reader.locations import choose_library, data_dir, remember_library
+
+PROG = "article-reader"
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr, exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with a short hint
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Read, search and annotate a library of articles, offline.")
+    parser.add_argument("--library", metavar="DIR", help="the library folder (default: last used, else the sample)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the index and notes live")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the desktop reader (the default)")
+    gui.add_argument("--library", dest="gui_library", metavar="DIR", help=argparse.SUPPRESS)
+
+    index = sub.add_parser("index", help="bring the search index up to date with the library")
+    index.add_argument("--rebuild", action="store_true", help="start over from nothing")
+    index.add_argument("--json", action="store_true", help="print one JSON object")
+    index.add_argument("-v", "--verbose", action="store_true", help="list skipped files and warnings")
+
+    search = sub.add_parser("search", help="search the library ('-' reads one query per line from stdin)")
+    search.add_argument("query", help="the query, or - for queries on stdin")
+    search.add_argument("--limit", type=_positive_int, default=10, metavar="N")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="JSON (JSON Lines with -)")
+
+    from reader.notes_cli import add_notes_parser
+
+    add_notes_parser(sub)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+# ---------------------------------------------------------------- context
+
+
+class Context:
+    """The chosen library and data directory, and the engine opened on them."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.data = data_dir(args.data_dir)
+        chosen = choose_library(getattr(args, "gui_library", None) or args.library, self.data)
+        try:
+            self.root = library_root(chosen)
+        except LibraryError as exc:
+            raise CommandError(str(exc)) from None
+        self._index: LibraryIndex | None = None
+        self._notes = None
+
+    @property
+    def notes(self):
+        if self._notes is None:
+            from reader.notes import NotesStore
+
+            self._notes = NotesStore.open(self.data)
+            if self._notes.damage_message():
+                print(f"{PROG}: {self._notes.damage_message()}", file=sys.stderr)
+        return self._notes
+
+    def index(self) -> LibraryIndex:
+        if self._index is None:
+            self._index = LibraryIndex(self.root, self.data, notes_text=self._notes_text)
+        return self._index
+
+    def _notes_text(self, article_id: str) -> str:
+        return self.notes.text_for_index(str(self.root), article_id)
+
+    def update(self, rebuild: bool = False, progress=None) -> IndexReport:
+        try:
+            self.data.mkdir(parents=True, exist_ok=True)
+            report = self.index().update(rebuild=rebuild, progress=progress)
+        except IndexBusy as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"cannot write the index in {self.data}: {exc.strerror or exc}") from None
+        self.follow_notes()
+        remember_library(self.data, self.root)
+        return report
+
+    def follow_notes(self) -> None:
+        """Move notes after renames, orphan or re-attach them, and re-index what moved."""
+        index = self.index()
+        entries = index.catalog.entries()
+        changed = self.notes.follow_library(str(self.root), entries)
+        index.reindex_notes(sorted(i for i in changed if i in entries))
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+        if self._notes is not None:
+            self._notes.close()
+
+
+# ---------------------------------------------------------------- index
+
+
+def _progress_bar():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\r" + " " * (width + 24) + "\r")
+            sys.stderr.flush()
+
+    return show
+
+
+def report_json(report: IndexReport) -> dict:
+    return {
+        "library": report.library,
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "unchanged": report.unchanged,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+        "warnings": [{"path": p, "message": m} for p, m in report.warnings],
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def report_line(report: IndexReport) -> str:
+    parts = [f"{report.added} added", f"{report.updated} updated", f"{report.removed} removed",
+             f"{report.unchanged} unchanged", f"{len(report.skipped)} skipped"]
+    if report.warnings:
+        parts.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
+    return f"Indexed {report.library}: {', '.join(parts)} in {report.seconds:.2f} s"
+
+
+def _say_rebuilt(report: IndexReport) -> None:
+    if report.rebuilt:
+        print(f"{PROG}: the index was rebuilt from the library ({report.rebuilt})", file=sys.stderr)
+
+
+def cmd_index(ctx: Context, args) -> int:
+    report = ctx.update(rebuild=args.rebuild, progress=None if args.json else _progress_bar())
+    _say_rebuilt(report)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+        return 0
+    print(report_line(report))
+    if args.verbose:
+        for skipped in report.skipped:
+            print(f"  skipped {skipped.path}: {skipped.reason}")
+        for path, message in report.warnings:
+            print(f"  warning {path}: {message}")
+    return 0
+
+
+# ---------------------------------------------------------------- search
+
+
+def hit_json(hit) -> dict:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "authors": list(hit.authors),
+        "date": hit.date.isoformat() if hit.date else None,
+        "tags": list(hit.tags),
+        "score": hit.score,
+        "snippet": hit.snippet.text,
+        "matched_in": list(hit.matched_in),
+    }
+
+
+def results_json(results: SearchResults) -> dict:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "hits": [hit_json(h) for h in results.hits],
+        "suggestion": results.suggestion,
+    }
+
+
+def _styles() -> tuple[str, str, str]:
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        return "\033[1m", "\033[0m", "\033[2m"
+    return "", "", ""
+
+
+def results_text(results: SearchResults) -> str:
+    bold, reset, dim = _styles()
+    mark_on, mark_off = (bold, reset) if bold else ("*", "*")
+    count = results.total
+    lines = [f"{count} match{'es' if count != 1 else ''} for {results.query!r}"
+             + (f" (showing {len(results.hits)})" if len(results.hits) < count else "")]
+    for n, hit in enumerate(results.hits, 1):
+        date = hit.date.isoformat() if hit.date else "undated"
+        lines.append(f"{n:>3}. {bold}{hit.title}{reset}  {dim}{date}{reset}")
+        lines.append(f"     {dim}{hit.id}{reset}")
+        if hit.snippet.text:
+            lines.append("     " + hit.snippet.marked(mark_on, mark_off))
+    if results.suggestion:
+        lines.append(f"Did you mean: {results.suggestion}")
+    return "\n".join(lines)
+
+
+def cmd_search(ctx: Context, args) -> int:
+    index = ctx.index()
+    first_time = not index.exists()
+    if first_time:
+        print(f"{PROG}: no index yet for {ctx.root}; building it now", file=sys.stderr)
+    try:
+        report = ctx.update(progress=_progress_bar())
+        _say_rebuilt(report)
+    except CommandError:
+        if first_time or index.open() == NO_INDEX_YET:
+            raise
+        # A busy or read-only index can still be searched as it was last committed.
+    queries = sys.stdin if args.query == "-" else [args.query]
+    for line in queries:
+        text = line.rstrip("\n")
+        if args.query == "-" and not text.strip():
+            continue
+        results = index.search(text, limit=args.limit, sort=args.sort)
+        if args.json:
+            print(json.dumps(results_json(results), ensure_ascii=False), flush=True)
+        else:
+            print(results_text(results), flush=True)
+            if args.query == "-":
+                print(flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in (None, "gui"):
+        from reader.app import main as gui_main
+
+        return gui_main(library=getattr(args, "gui_library", None) or args.library, data=args.data_dir)
+    try:
+        ctx = Context(args)
+    except CommandError as exc:
+        return _fail(str(exc))
+    handlers = {"index": cmd_index, "search": cmd_search}
+    try:
+        if args.command == "notes":
+            from reader.notes_cli import run_notes
+
+            return run_notes(ctx, args)
+        return handlers[args.command](ctx, args)
+    except CommandError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc}")
+    finally:
+        try:
+            ctx.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
+    return 1
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""`article-reader notes …`: add, list, edit, delete, restore, search, export, import."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from reader.notes import Note, NotesError, local_time
+from reader.storage import write_atomically
+
+
+def add_notes_parser(sub) -> None:
+    notes = sub.add_parser("notes", help="your notes on articles")
+    verbs = notes.add_subparsers(dest="verb", required=True, parser_class=type(notes))
+
+    add = verbs.add_parser("add", help="add a note to an article; prints its id")
+    add.add_argument("article", help="the article's id (its path inside the library)")
+    add.add_argument("text", help="the note (Markdown), or - to read it from stdin")
+
+    listing = verbs.add_parser("list", help="all notes, or one article's")
+    listing.add_argument("article", nargs="?")
+    listing.add_argument("--orphaned", action="store_true", help="only notes whose article is gone")
+    listing.add_argument("--trash", action="store_true", help="deleted notes that can be restored")
+    listing.add_argument("--json", action="store_true")
+
+    edit = verbs.add_parser("edit", help="replace a note's text")
+    edit.add_argument("id", type=int)
+    edit.add_argument("text", help="the new text, or - for stdin")
+
+    for verb, text in (("delete", "move a note to the trash"), ("restore", "bring a note back from the trash")):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("id", type=int)
+
+    search = verbs.add_parser("search", help="notes whose own text has every word (orphaned ones too)")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true")
+
+    export = verbs.add_parser("export", help="write every note to Markdown or JSON")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: stdout)")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    imp = verbs.add_parser("import", help="add the notes of a JSON export (never twice)")
+    imp.add_argument("file")
+
+
+def run_notes(ctx, args) -> int:
+    from reader.cli import CommandError
+
+    store = ctx.notes
+    library = str(ctx.root)
+    try:
+        if args.verb == "add":
+            print(_add(ctx, args).id)
+        elif args.verb == "list":
+            _print_notes(_listing(ctx, args), args.json)
+        elif args.verb == "edit":
+            note = store.edit(args.id, _text(args.text))
+            _reindex(ctx, note)
+            print(note.id)
+        elif args.verb in ("delete", "restore"):
+            note = store.delete(args.id) if args.verb == "delete" else store.restore(args.id)
+            _reindex(ctx, note)
+            print(f"note {note.id} {'moved to the trash' if args.verb == 'delete' else 'restored'}")
+        elif args.verb == "search":
+            _print_notes(store.search(library, args.query), args.json)
+        elif args.verb == "export":
+            _export(ctx, args)
+        elif args.verb == "import":
+            _import(ctx, args)
+    except NotesError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def _text(value: str) -> str:
+    return sys.stdin.read() if value == "-" else value
+
+
+def _article_id(ctx, given: str) -> str:
+    """Accept the id, or a path to the file (relative or absolute) inside the library."""
+    candidate = Path(given).expanduser()
+    if candidate.is_absolute() or candidate.exists():
+        try:
+            return candidate.resolve().relative_to(ctx.root).as_posix()
+        except ValueError:
+            pass
+    return given.strip("/").removeprefix("./")
+
+
+def _add(ctx, args) -> Note:
+    from reader.cli import CommandError
+
+    text = _text(args.text)
+    if not text.strip():
+        raise CommandError("a note cannot be empty")
+    ctx.update()
+    article_id = _article_id(ctx, args.article)
+    info = ctx.index().catalog.get(article_id)
+    if info is None:
+        raise CommandError(f"no article {args.article!r} in the library {ctx.root}")
+    note = ctx.notes.add(str(ctx.root), info.id, info.hash, info.title, text)
+    ctx.index().reindex_notes([info.id])
+    return note
+
+
+def _reindex(ctx, note: Note) -> None:
+    if note.orphaned:
+        return
+    ctx.index().open()
+    ctx.index().reindex_notes([note.article])
+
+
+def _listing(ctx, args) -> list[Note]:
+    store, library = ctx.notes, str(ctx.root)
+    if args.article:
+        return store.notes(library, _article_id(ctx, args.article))
+    return store.notes(library, orphaned=args.orphaned, trash=args.trash)
+
+
+def _note_json(note: Note) -> dict:
+    return {
+        "id": note.id,
+        "article": note.article,
+        "title": note.article_title,
+        "text": note.text,
+        "created": note.created,
+        "updated": note.updated,
+        "orphaned": note.orphaned,
+    }
+
+
+def _print_notes(notes: list[Note], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([_note_json(n) for n in notes], ensure_ascii=False, indent=2))
+        return
+    if not notes:
+        print("No notes.")
+    for note in notes:
+        flag = "  [orphaned: article missing]" if note.orphaned else ""
+        flag += "  [in trash]" if note.deleted else ""
+        print(f"#{note.id}  {local_time(note.created)}  {note.article}{flag}")
+        for line in note.text.splitlines():
+            print(f"    {line}")
+
+
+def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
+    by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    for note in notes:
+        if not note.deleted:
+            by_article[(note.library, note.article)].append(note)
+    out = ["# Notes from Article Reader", ""]
+    for (library, article), items in sorted(by_article.items()):
+        title = items[-1].article_title or article
+        out.append(f"## {title}")
+        out.append("")
+        details = [f"`{article}`", f"in {library}"]
+        if dates.get(article):
+            details.insert(0, dates[article])
+        if any(n.orphaned for n in items):
+            details.append("**article missing**")
+        out.append(" · ".join(details))
+        out.append("")
+        for note in items:
+            stamp = local_time(note.created)
+            if note.updated != note.created:
+                stamp += f" (edited {local_time(note.updated)})"
+            out += [f"### {stamp}", "", note.text, ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _export(ctx, args) -> None:
+    from reader.cli import CommandError
+
+    store = ctx.notes
+    if args.format == "json":
+        payload = json.dumps(store.export_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        dates = {}
+        if ctx.index().exists():
+            ctx.index().open()
+            dates = {i.id: i.date.isoformat() for i in ctx.index().articles() if i.date}
+        payload = notes_markdown(store.all_notes(), dates)
+    if not args.output or args.output == "-":
+        sys.stdout.write(payload)
+        return
+    target = Path(args.output).expanduser()
+    if target.exists() and not args.force:
+        raise CommandError(f"{target} already exists; use --force to overwrite it")
+    if target.exists() and not target.is_file():
+        raise CommandError(f"{target} is not a regular file")
+    try:
+        write_atomically(target.absolute(), payload.encode("utf-8"))
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"exported {len([n for n in store.all_notes() if not n.deleted])} notes to {target}", file=sys.stderr)
+
+
+def _import(ctx, args) -> None:
+    from reader.cli import CommandError
+
+    try:
+        payload = json.loads(Path(args.file).expanduser().read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    except ValueError:
+        raise CommandError(f"{args.file} is not a JSON notes export") from None
+    added = ctx.notes.import_json(payload)
+    if ctx.index().exists() or added:
+        ctx.update()  # attach the imported notes to this library's articles and index them
+    print(f"imported {added} new note{'s' if added != 1 else ''}")
