@@ -1,0 +1,84 @@
+import os
+
+# Before any QApplication exists: pytest-qt creates it lazily in the qapp fixture.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "library"
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+def write(root: Path, rel: str, text: str | bytes, dedent: bool = True) -> Path:
+    """Write one article file below root; str is dedented and UTF-8 encoded."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        text = (textwrap.dedent(text).lstrip("\n") if dedent else text).encode("utf-8")
+    path.write_bytes(text)
+    return path
+
+
+@pytest.fixture
+def library(tmp_path) -> Path:
+    root = tmp_path / "library"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A writable copy of the bundled sample library."""
+    target = tmp_path / "sample"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def _entry_point() -> str:
+    candidate = Path(sys.executable).parent / "article-reader"
+    found = str(candidate) if candidate.exists() else shutil.which("article-reader")
+    if not found:
+        pytest.fail("the article-reader entry point is not installed (pip install -e '.[test]')")
+    return found
+
+
+class Cli:
+    """Runs the installed `article-reader` in a subprocess, as a user or script would."""
+
+    def __init__(self, data: Path, home: Path):
+        self.exe = _entry_point()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLE_READER")}
+        self.env.update(ARTICLE_READER_DATA=str(data), HOME=str(home), NO_COLOR="1", PYTHONWARNINGS="error::DeprecationWarning:reader")
+
+    def __call__(self, *args: str, input: str | None = None, check: int | None = 0, timeout: float = 180):
+        proc = subprocess.run([self.exe, *map(str, args)], input=input, capture_output=True, text=True,
+                              env=self.env, timeout=timeout)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        if check is not None:
+            assert proc.returncode == check, f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}"
+        return proc
+
+    def json(self, *args: str, **kwargs):
+        return json.loads(self(*args, **kwargs).stdout)
+
+
+@pytest.fixture
+def cli(data, tmp_path) -> Cli:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Cli(data, home)

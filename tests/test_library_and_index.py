@@ -1,0 +1,168 @@
+"""Scanning a library folder, and keeping its index current and healthy."""
+
+import os
+import sys
+
+import pytest
+
+from conftest import write
+from reader.index import LibraryIndex
+from reader.library import LibraryError, library_root, scan_library
+
+
+def ids(scan):
+    return [f.id for f in scan.files]
+
+
+def test_only_article_files_outside_hidden_folders_are_listed(library):
+    for rel in ("a.md", "b.markdown", "c.mdown", "d.txt", "sub/e.MD", "photo.png", ".hidden.md", ".git/f.md", "sub/.cache/g.md"):
+        write(library, rel, "text")
+    assert ids(scan_library(library)) == ["a.md", "b.markdown", "c.mdown", "d.txt", "sub/e.MD"]
+
+
+def test_symlinks_are_followed_without_looping_and_each_file_counted_once(library, tmp_path):
+    write(library, "real/story.md", "text")
+    os.symlink(library / "real", library / "alias")  # the same folder by two paths
+    os.symlink(library, library / "real" / "loop")  # a loop back to the top
+    outside = tmp_path / "elsewhere"
+    write(outside, "linked.md", "linked text")
+    os.symlink(outside / "linked.md", library / "linked.md")
+    os.symlink(library / "missing.md", library / "broken.md")
+    scan = scan_library(library)
+    assert ids(scan) == ["alias/story.md", "linked.md"]
+    assert [(s.path, s.reason) for s in scan.skipped] == [("broken.md", "broken symbolic link")]
+
+
+def test_special_files_empty_and_oversized_files_are_skipped_with_reasons(library):
+    os.mkfifo(library / "pipe.md")
+    write(library, "empty.md", "")
+    big = library / "big.md"
+    with open(big, "wb") as handle:
+        handle.truncate(9 * 1024 * 1024)
+    write(library, "ok.md", "fine")
+    scan = scan_library(library)
+    assert ids(scan) == ["ok.md"]
+    assert {s.path: s.reason for s in scan.skipped} == {
+        "pipe.md": "not a regular file", "empty.md": "empty file", "big.md": "larger than 8 MB"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names")
+def test_a_non_utf8_file_name_is_skipped_with_a_printable_reason(library):
+    os.close(os.open(os.fsencode(library) + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))
+    (library / "caf\udce9.md").write_bytes(b"text")
+    scan = scan_library(library)
+    assert ids(scan) == []
+    assert scan.skipped[0].reason == "file name is not valid UTF-8" and scan.skipped[0].path == "caf\ufffd.md"
+
+
+def test_a_missing_library_is_an_error(tmp_path):
+    with pytest.raises(LibraryError, match="not found"):
+        library_root(tmp_path / "nope")
+    write(tmp_path, "file.md", "x")
+    with pytest.raises(LibraryError, match="not a folder"):
+        library_root(tmp_path / "file.md")
+
+
+# ---------------------------------------------------------------- incremental index
+
+def report_counts(report):
+    return report.added, report.updated, report.removed, report.unchanged, len(report.skipped)
+
+
+def test_incremental_update_counts_each_kind_of_change(library, data):
+    write(library, "one.md", "# One\nalpha")
+    write(library, "two.md", "# Two\nbeta")
+    write(library, "three.md", "# Three\ngamma")
+    index = LibraryIndex(library_root(library), data)
+    assert report_counts(index.update()) == (3, 0, 0, 0, 0)
+    assert report_counts(index.update()) == (0, 0, 0, 3, 0)
+
+    write(library, "two.md", "# Two\nbeta, revised")  # edited
+    (library / "three.md").unlink()  # removed
+    write(library, "four.md", "# Four\ndelta")  # added
+    write(library, "bad.md", b"\x00\x01binary")  # skipped
+    os.utime(library / "one.md", ns=(1, 1))  # touched, same content
+    report = index.update()
+    assert report_counts(report) == (1, 1, 1, 1, 1)  # one.md: touched but the same
+    assert report.skipped[0].path == "bad.md" and "binary" in report.skipped[0].reason
+    assert index.search("revised").total == 1 and index.search("gamma").total == 0
+    assert index.search("delta").hits[0].id == "four.md"
+
+
+def test_a_rename_is_seen_as_the_same_content_at_a_new_path(library, data):
+    write(library, "old/name.md", "# Story\ntext")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    (library / "new").mkdir()
+    os.rename(library / "old" / "name.md", library / "new" / "name.md")
+    report = index.update()
+    assert report.renamed == [("old/name.md", "new/name.md")]
+    assert index.search("story").hits[0].id == "new/name.md"
+
+
+def test_rebuild_starts_over(library, data):
+    write(library, "one.md", "alpha")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    assert report_counts(index.update(rebuild=True)) == (1, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("damage", ["delete dir", "garbage toc", "truncate segments", "garbage catalog", "old format"])
+def test_a_damaged_index_is_rebuilt_with_a_reason(library, data, damage):
+    write(library, "one.md", "# One\nalpha")
+    write(library, "two.md", "# Two\nbeta")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    index.close()
+    state = index.state
+    if damage == "delete dir":
+        for f in (state / "index").iterdir():
+            f.unlink()
+    elif damage == "garbage toc":
+        for toc in (state / "index").glob("*.toc"):
+            toc.write_bytes(b"garbage" * 100)
+    elif damage == "truncate segments":
+        for seg in (state / "index").glob("*.seg"):
+            seg.write_bytes(seg.read_bytes()[:20])
+    elif damage == "garbage catalog":
+        (state / "catalog.sqlite").write_bytes(b"not a database" * 500)
+    elif damage == "old format":
+        import sqlite3
+        with sqlite3.connect(state / "catalog.sqlite") as db:
+            db.execute("UPDATE meta SET value='0.0' WHERE key='format'")
+    fresh = LibraryIndex(library_root(library), data)
+    report = fresh.update()
+    if damage != "delete dir":
+        assert report.rebuilt, damage
+    assert report.added == 2
+    assert fresh.search("alpha").hits[0].id == "one.md"
+
+
+def test_two_libraries_share_a_data_dir_without_mixing(tmp_path, data):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write(first, "a.md", "shared word apples")
+    write(second, "b.md", "shared word oranges")
+    one = LibraryIndex(library_root(first), data)
+    two = LibraryIndex(library_root(second), data)
+    one.update(), two.update()
+    assert [h.id for h in one.search("shared").hits] == ["a.md"]
+    assert [h.id for h in two.search("shared").hits] == ["b.md"]
+
+
+def test_the_library_is_never_written_to(sample_copy, data):
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in sample_copy.rglob("*")}
+    index = LibraryIndex(library_root(sample_copy), data)
+    index.update()
+    index.search("drills")
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in sample_copy.rglob("*")}
+    assert before == after
+
+
+def test_articles_are_listed_newest_first_and_undated_last(sample_copy, data):
+    index = LibraryIndex(library_root(sample_copy), data)
+    index.update()
+    listed = index.articles()
+    dated = [a.date for a in listed if a.date]
+    assert dated == sorted(dated, reverse=True)
+    assert all(a.date is None for a in listed[len(dated):])
+    assert listed[0].id == "world/lavrov-remilitarisation-remarks.md"
