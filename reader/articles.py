@@ -333,7 +333,8 @@ _PLAIN_RULES = [
     (re.compile(r"!\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)"), r"\1"),
     (re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)"), r"\1"),
     (re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]"), r"\1"),
-    (re.compile(r"^[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S.*$", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]{0,3}\[\^[^\]\n]{1,200}\]:[ \t]*", re.MULTILINE), ""),  # footnote: keep its text
+    (re.compile(r"^[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S.*$", re.MULTILINE), ""),  # link reference: drop
     (re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE), ""),
     (re.compile(r"^[ \t]*[|:\- ]{3,}$", re.MULTILINE), ""),
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE), ""),

@@ -209,6 +209,13 @@ def test_plain_text_drops_markup_but_keeps_words():
         assert word in text
 
 
+def test_footnote_text_is_kept_and_link_references_dropped():
+    text = plain_text("See[^n] and [docs][d].\n\n[^n]: The footnote says ferrocene.\n[d]: https://example.org/x\n")
+    assert "The footnote says ferrocene." in text and "example.org" not in text
+    for word in ("See", "docs"):
+        assert word in text
+
+
 def test_plain_text_is_linear_on_hostile_brackets():
     started = time.perf_counter()
     plain_text("[" * 20000 + "x" + "](" * 5000)

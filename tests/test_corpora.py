@@ -1,0 +1,87 @@
+"""The engine on 856 real articles from two blogs (../shared/corpora), read-only."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import CORPORA
+from reader.index import LibraryIndex
+from reader.library import library_root
+
+pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    index = LibraryIndex(library_root(CORPORA), tmp_path_factory.mktemp("data"))
+    report = index.update()
+    yield index, report
+    index.close()
+
+
+def article_files():
+    return sorted(p for p in CORPORA.rglob("*") if p.is_file() and p.suffix in (".md", ".markdown"))
+
+
+def visible_grep(word: str) -> set[str]:
+    """Files whose text, URLs removed, has the word: an independent oracle."""
+    found = set()
+    for path in article_files():
+        text = re.sub(r"https?://\S+|\]\([^)]*\)", " ", path.read_text(encoding="utf-8"))
+        if re.search(rf"\b{word}\b", text, re.IGNORECASE):
+            found.add(path.relative_to(CORPORA).as_posix())
+    return found
+
+
+def test_every_article_is_indexed_without_skips(corpora):
+    index, report = corpora
+    files = article_files()
+    assert len(files) == 857  # 754 + 102 articles, and the corpora's own README.md
+    assert report.added == 857 and report.skipped == []
+    assert len(index.articles()) == 857
+
+
+@pytest.mark.parametrize("word", ["ferrocene", "webassembly"])
+def test_plain_words_find_exactly_the_files_that_contain_them(corpora, word):
+    index, _ = corpora
+    hits = {h.id for h in index.search(word, limit=2000).hits}
+    assert hits == visible_grep(word) and hits
+
+
+def test_jekyll_front_matter_author_and_dates(corpora):
+    index, _ = corpora
+    parkr = {p.relative_to(CORPORA).as_posix() for p in (CORPORA / "jekyll-posts").iterdir()
+             if re.search(r"^author: parkr\s*$", p.read_text(encoding="utf-8"), re.MULTILINE)}
+    assert index.search("author:parkr", limit=200).total == len(parkr) == 60
+    in_2013 = [p for p in (CORPORA / "jekyll-posts").iterdir() if p.name.startswith("2013-")]
+    assert index.search("date:2013 path:jekyll-posts", limit=200).total == len(in_2013) == 16
+    hit = index.search('title:"Jekyll 1.0.0 Released"').hits[0]
+    assert hit.id == "jekyll-posts/2013-05-06-jekyll-1-0-0-released.markdown"
+    assert hit.date == dt.date(2013, 5, 6)  # "2013-05-06 02:12:52 +0200", as written
+
+
+def test_rust_blog_toml_front_matter_dates_from_path(corpora):
+    index, _ = corpora
+    hit = index.search('title:"scheduling the trains"').hits[0]
+    assert hit.id == "rust-blog/1.0-Timeline.md"
+    assert hit.date == dt.date(2014, 12, 12) and hit.authors == ("Aaron Turon",)
+
+
+def test_accents_fold_on_real_names(corpora):
+    index, _ = corpora
+    assert index.search("remy").total == index.search("Rémy").total > 0
+
+
+def test_a_footnote_only_mention_is_found(corpora):
+    index, _ = corpora
+    assert "rust-blog/adopting-the-fls.md" in {h.id for h in index.search("ferrocene", limit=50).hits}
+
+
+def test_the_newest_articles_come_first(corpora):
+    index, _ = corpora
+    listed = index.articles()
+    dates = [a.date for a in listed if a.date]
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 850
+    newest_jekyll = next(a for a in listed if a.id.startswith("jekyll-posts/"))
+    assert newest_jekyll.id == "jekyll-posts/2025-01-29-jekyll-4-4-1-released.markdown"
