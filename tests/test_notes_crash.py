@@ -1,0 +1,16 @@
+"""SIGKILL in the middle of note writes, 20 times: nothing acknowledged is lost."""
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_sigkill_during_a_burst_of_note_writes_loses_nothing():
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "notes_crash.py"), "--runs", "20", "--json"],
+                          capture_output=True, text=True, timeout=180)
+    result = json.loads(proc.stdout)
+    assert result["runs"] == 20 and result["acked"] > 200
+    assert result["lost"] == 0 and result["integrity_failures"] == 0
+    assert proc.returncode == 0
