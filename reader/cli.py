@@ -13,7 +13,9 @@ from pathlib import Path
 
 from reader.index import NO_INDEX_YET, IndexBusy, IndexReport, LibraryIndex, SearchResults
 from reader.library import LibraryError, library_root
-from reader.locations import choose_library, data_dir, remember_library
+from reader.locations import choose_library, data_dir
+from reader.notes import NotesStore
+from reader.service import ReaderService
 
 PROG = "article-reader"
 
@@ -77,51 +79,31 @@ class Context:
             self.root = library_root(chosen)
         except LibraryError as exc:
             raise CommandError(str(exc)) from None
-        self._index: LibraryIndex | None = None
-        self._notes = None
+        self.service = ReaderService(self.root, self.data)
+        self._told_damage = False
 
     @property
-    def notes(self):
-        if self._notes is None:
-            from reader.notes import NotesStore
-
-            self._notes = NotesStore.open(self.data)
-            if self._notes.damage_message():
-                print(f"{PROG}: {self._notes.damage_message()}", file=sys.stderr)
-        return self._notes
+    def notes(self) -> NotesStore:
+        notes = self.service.notes
+        if notes.damage_message() and not self._told_damage:
+            self._told_damage = True
+            print(f"{PROG}: {notes.damage_message()}", file=sys.stderr)
+        return notes
 
     def index(self) -> LibraryIndex:
-        if self._index is None:
-            self._index = LibraryIndex(self.root, self.data, notes_text=self._notes_text)
-        return self._index
-
-    def _notes_text(self, article_id: str) -> str:
-        return self.notes.text_for_index(str(self.root), article_id)
+        return self.service.index
 
     def update(self, rebuild: bool = False, progress=None) -> IndexReport:
+        self.notes  # noqa: B018 - opens the store first, so damage is reported before indexing
         try:
-            self.data.mkdir(parents=True, exist_ok=True)
-            report = self.index().update(rebuild=rebuild, progress=progress)
+            return self.service.update(rebuild=rebuild, progress=progress)
         except IndexBusy as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"cannot write the index in {self.data}: {exc.strerror or exc}") from None
-        self.follow_notes()
-        remember_library(self.data, self.root)
-        return report
-
-    def follow_notes(self) -> None:
-        """Move notes after renames, orphan or re-attach them, and re-index what moved."""
-        index = self.index()
-        entries = index.catalog.entries()
-        changed = self.notes.follow_library(str(self.root), entries)
-        index.reindex_notes(sorted(i for i in changed if i in entries))
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-        if self._notes is not None:
-            self._notes.close()
+        self.service.close()
 
 
 # ---------------------------------------------------------------- index
@@ -241,7 +223,7 @@ def cmd_search(ctx: Context, args) -> int:
         report = ctx.update(progress=_progress_bar())
         _say_rebuilt(report)
     except CommandError:
-        if first_time or index.open() == NO_INDEX_YET:
+        if first_time or index.open(repair=False) == NO_INDEX_YET:
             raise
         # A busy or read-only index can still be searched as it was last committed.
     queries = sys.stdin if args.query == "-" else [args.query]

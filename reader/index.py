@@ -34,6 +34,8 @@ SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
 
 Progress = Callable[[int, int], None]
+Listing = Callable[[list[ArticleInfo]], None]
+LISTING_BATCH = 200
 
 _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
@@ -167,16 +169,26 @@ class LibraryIndex:
     def exists(self) -> bool:
         return (self.state / "catalog.sqlite").exists() and self._has_toc()
 
-    def open(self) -> str | None:
-        """Open index and catalog; rebuild them empty when unusable. Returns why, if rebuilt."""
+    def open(self, repair: bool = True) -> str | None:
+        """Open index and catalog. When unusable, rebuild them empty (repair) or stay
+        closed (a reader beside the one writer must never rebuild). Returns the problem."""
         if self._ix is not None:
             return None
+        if not repair:
+            problem = self._try_open() if self.state.is_dir() else NO_INDEX_YET
+            if problem:
+                self.close()
+            return problem
         self.state.mkdir(parents=True, exist_ok=True)
         (self.state / "library.txt").write_text(str(self.root), encoding="utf-8", errors="surrogateescape")
         problem = self._try_open()
         if problem:
             self._reset()
         return problem
+
+    @property
+    def is_open(self) -> bool:
+        return self._ix is not None
 
     def _try_open(self) -> str | None:
         if not self._has_toc():
@@ -219,8 +231,13 @@ class LibraryIndex:
 
     # ------------------------------------------------------------ updating
 
-    def update(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
-        """Bring the index in line with the library, re-reading only changed files."""
+    def update(self, rebuild: bool = False, progress: Progress | None = None,
+               listing: Listing | None = None) -> IndexReport:
+        """Bring the index in line with the library, re-reading only changed files.
+
+        progress(done, total) is called per file (it may raise to cancel: the index
+        is left as it was); listing(infos) receives newly read articles in batches,
+        so a list on screen can fill before the index is written."""
         started = time.perf_counter()
         report = IndexReport(str(self.root))
         if rebuild:
@@ -257,10 +274,14 @@ class LibraryIndex:
                 touched.append(ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns))
                 continue
             changed.append((entry, parsed.article))
+            if listing and len(changed) % LISTING_BATCH == 0:
+                listing([ArticleInfo.of(a, e.size, e.mtime_ns) for e, a in changed[-LISTING_BATCH:]])
             if before:
                 report.updated += 1
             else:
                 report.added += 1
+        if listing and len(changed) % LISTING_BATCH:
+            listing([ArticleInfo.of(a, e.size, e.mtime_ns) for e, a in changed[-(len(changed) % LISTING_BATCH):]])
         removed = [i for i in old if i not in seen]
         report.removed = len(removed)
         report.removed_ids = removed
@@ -312,8 +333,11 @@ class LibraryIndex:
     # ------------------------------------------------------------ reading
 
     def searcher(self):
+        """The kept-open searcher, moved on to the latest commit (from any process)."""
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+        else:
+            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def articles(self) -> list[ArticleInfo]:
@@ -324,6 +348,8 @@ class LibraryIndex:
         return entries
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance") -> SearchResults:
+        if self._ix is None:
+            return SearchResults(text, 0, [], None)
         searcher = self.searcher()
         compiled = compile_query(text, searcher.reader())
         total, hits = self._run(compiled, limit, sort, with_hits=True)
@@ -336,7 +362,7 @@ class LibraryIndex:
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight), frozenset(compiled.exact))
 
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool) -> tuple[int, list[Hit]]:
-        searcher = self.searcher()
+        searcher = self._searcher
         kwargs = {"sortedby": "sortdate", "reverse": True} if sort == "date" else {}
         results = searcher.search(compiled.query, limit=max(limit, 1), terms=True, **kwargs)
         total = len(results)

@@ -57,12 +57,10 @@ def run_notes(ctx, args) -> int:
         elif args.verb == "list":
             _print_notes(_listing(ctx, args), args.json)
         elif args.verb == "edit":
-            note = store.edit(args.id, _text(args.text))
-            _reindex(ctx, note)
-            print(note.id)
+            print(ctx.service.edit_note(args.id, _text(args.text)).id)
         elif args.verb in ("delete", "restore"):
-            note = store.delete(args.id) if args.verb == "delete" else store.restore(args.id)
-            _reindex(ctx, note)
+            service = ctx.service
+            note = service.delete_note(args.id) if args.verb == "delete" else service.restore_note(args.id)
             print(f"note {note.id} {'moved to the trash' if args.verb == 'delete' else 'restored'}")
         elif args.verb == "search":
             _print_notes(store.search(library, args.query), args.json)
@@ -98,19 +96,9 @@ def _add(ctx, args) -> Note:
         raise CommandError("a note cannot be empty")
     ctx.update()
     article_id = _article_id(ctx, args.article)
-    info = ctx.index().catalog.get(article_id)
-    if info is None:
+    if ctx.service.article(article_id) is None:
         raise CommandError(f"no article {args.article!r} in the library {ctx.root}")
-    note = ctx.notes.add(str(ctx.root), info.id, info.hash, info.title, text)
-    ctx.index().reindex_notes([info.id])
-    return note
-
-
-def _reindex(ctx, note: Note) -> None:
-    if note.orphaned:
-        return
-    ctx.index().open()
-    ctx.index().reindex_notes([note.article])
+    return ctx.service.add_note(article_id, text)
 
 
 def _listing(ctx, args) -> list[Note]:
@@ -178,10 +166,7 @@ def _export(ctx, args) -> None:
     if args.format == "json":
         payload = json.dumps(store.export_json(), ensure_ascii=False, indent=2) + "\n"
     else:
-        dates = {}
-        if ctx.index().exists():
-            ctx.index().open()
-            dates = {i.id: i.date.isoformat() for i in ctx.index().articles() if i.date}
+        dates = {i.id: i.date.isoformat() for i in ctx.service.articles() if i.date}
         payload = notes_markdown(store.all_notes(), dates)
     if not args.output or args.output == "-":
         sys.stdout.write(payload)
