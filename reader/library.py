@@ -167,3 +167,23 @@ def read_article(entry: FileEntry) -> ParsedArticle:
     except OSError as exc:
         raise NotAnArticle(f"cannot read: {exc.strerror or exc}") from None
     return parse_article(data, entry.id)
+
+
+def library_folders(root: Path, limit: int = 5000) -> list[Path]:
+    """The library's visible folders (for a file watcher), each real folder once."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack and len(found) < limit:
+        folder = stack.pop()
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            found.append(folder)
+            with os.scandir(folder) as it:
+                stack.extend(Path(e.path) for e in it if not e.name.startswith(".") and e.is_dir(follow_symlinks=True))
+        except OSError:
+            continue
+    return found

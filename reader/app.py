@@ -1,0 +1,58 @@
+"""The desktop app: build the main window (for tests and embedding) or run it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from reader.library import LibraryError, library_root
+from reader.locations import APP_NAME, choose_library, data_dir
+
+
+def _application():
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Article Reader")
+        app.setOrganizationName(APP_NAME)
+        app.setDesktopFileName(APP_NAME)
+        app.setStyle("Fusion")
+        icon = _icon_path()
+        if icon:
+            app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def _icon_path() -> Path | None:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources" / "article-reader.svg", here.parent / "resources" / "article-reader.svg"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def build_window(library: str | os.PathLike | None = None, data: str | os.PathLike | None = None):
+    """The main window on a library (chosen as the CLI chooses), shown but not run."""
+    _application()
+    from reader.ui.mainwindow import MainWindow
+
+    data_path = data_dir(data)
+    data_path.mkdir(parents=True, exist_ok=True)
+    chosen = choose_library(library, data_path)
+    try:
+        root, problem = library_root(chosen), None
+    except LibraryError as exc:
+        root, problem = None, str(exc)
+    window = MainWindow(root, data_path, problem)
+    return window
+
+
+def main(library: str | os.PathLike | None = None, data: str | os.PathLike | None = None) -> int:
+    app = _application()
+    window = build_window(library, data)
+    window.show()
+    return app.exec()

@@ -1,0 +1,29 @@
+"""What the reader has read, and where they stopped in each article (per library)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reader.storage import write_atomically
+
+
+class ReadingState:
+    def __init__(self, path: Path):
+        self.path = path
+        self.read: set[str] = set()
+        self.positions: dict[str, float] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.read = {str(i) for i in data.get("read", [])}
+            self.positions = {str(k): float(v) for k, v in data.get("positions", {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass  # a lost reading state is a small loss; never a reason to fail
+
+    def save(self) -> None:
+        payload = {"read": sorted(self.read), "positions": self.positions}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps(payload).encode("utf-8"))
+        except OSError:
+            pass

@@ -1,0 +1,278 @@
+"""Rendering an article (or a note) to the HTML the reader shows.
+
+Markdown by Python-Markdown, then sanitised by nh3, then one pass that points
+every image and link at a scheme the viewer controls:
+
+- ``reader-image:PATH``  a file inside the library (checked again when loaded)
+- ``reader-missing:ALT`` a remote or missing image: the viewer draws a placeholder
+- ``reader-article:ID``  another article of the library, opened in the reader
+- ``reader-nav:prev|next`` the neighbouring articles
+- ``http(s):``/``mailto:`` left for the system browser, on a click only
+
+No other URL survives, so nothing here can reach the network or the file system.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import markdown
+import nh3
+from pygments.formatters import HtmlFormatter
+
+from reader.analysis import WORD_RE
+from reader.articles import Article
+from reader.library import ARTICLE_SUFFIXES
+from reader.snippets import Terms
+
+# Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
+# past these, an article is shown as plain paragraphs instead.
+MAX_MARKDOWN_CHARS = 400_000
+MAX_BRACKETS = 4_000
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+_EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "sane_lists"]
+_EXTENSION_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "codehilite"}}
+_NOTE_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title", "id"}, "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align"},
+    "li": {"id"}, "sup": {"id"}, "div": {"class"}, "span": {"class"}, "code": {"class"}, "pre": {"class"},
+    "ol": {"start"},
+}
+_WEB_SCHEMES = {"http", "https", "mailto"}
+_SKIP_HIGHLIGHT = {"pre", "code", "a"}
+_VOID = {"br", "hr", "img"}
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    id: str
+    title: str
+
+
+def _sanitise(html_text: str) -> str:
+    return nh3.clean(
+        html_text, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_WEB_SCHEMES | {"reader-nav"},
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
+        link_rel=None, strip_comments=True,
+    )
+
+
+class _Rewriter(HTMLParser):
+    """Re-serialises sanitised HTML, pointing images and links at our schemes and
+    marking search hits in text (never inside code or links)."""
+
+    def __init__(self, root: Path | None, article_id: str, terms: Terms | None):
+        super().__init__(convert_charrefs=True)
+        self.root = root
+        self.folder = posixpath.dirname(article_id)
+        self.terms = terms
+        self.out: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            attrs = self._image(attrs)
+        elif tag == "a":
+            attrs = self._link(attrs)
+        if tag in _SKIP_HIGHLIGHT and tag not in _VOID:
+            self.skip_depth += 1
+        rendered = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs.items() if v is not None)
+        self.out.append(f"<{tag}{rendered}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP_HIGHLIGHT and tag not in _VOID:
+            self.skip_depth -= 1
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if tag in _SKIP_HIGHLIGHT:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.terms or self.skip_depth:
+            self.out.append(html.escape(data, quote=False))
+            return
+        last = 0
+        for match in WORD_RE.finditer(data):
+            if self.terms.key(match.group()):
+                self.out.append(html.escape(data[last:match.start()], quote=False))
+                self.out.append(f'<span class="hit">{html.escape(match.group(), quote=False)}</span>')
+                last = match.end()
+        self.out.append(html.escape(data[last:], quote=False))
+
+    def _inside(self, target: str) -> str | None:
+        """The library-relative path of a relative URL, if it stays inside the library."""
+        if self.root is None:
+            return None
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        path = unquote(parts.path)
+        joined = posixpath.normpath(posixpath.join(self.folder, path.lstrip("/") if path.startswith("/") else path))
+        if joined.startswith("..") or joined.startswith("/"):
+            return None
+        try:
+            resolved = (self.root / joined).resolve()
+            resolved.relative_to(self.root)
+        except (OSError, ValueError, RuntimeError):
+            return None
+        return joined
+
+    def _image(self, attrs: dict) -> dict:
+        src = (attrs.get("src") or "").strip()
+        alt = attrs.get("alt") or attrs.get("title") or ""
+        inside = self._inside(src)
+        if inside and (self.root / inside).is_file() and (self.root / inside).stat().st_size <= MAX_IMAGE_BYTES:
+            attrs["src"] = "reader-image:" + quote(inside)
+        else:
+            label = alt or ("remote image" if urlsplit(src).scheme else "missing image")
+            attrs["src"] = "reader-missing:" + quote(label)
+        attrs.pop("width", None) if not str(attrs.get("width", "")).isdigit() else None
+        attrs.pop("height", None) if not str(attrs.get("height", "")).isdigit() else None
+        return attrs
+
+    def _link(self, attrs: dict) -> dict:
+        href = (attrs.get("href") or "").strip()
+        scheme = urlsplit(href).scheme.lower()
+        if href.startswith("#") or scheme in _WEB_SCHEMES or scheme == "reader-nav":
+            return attrs
+        inside = self._inside(href)
+        if inside and Path(inside).suffix.lower() in ARTICLE_SUFFIXES and (self.root / inside).is_file():
+            fragment = urlsplit(href).fragment
+            attrs["href"] = "reader-article:" + quote(inside) + (f"#{quote(fragment)}" if fragment else "")
+        else:
+            attrs.pop("href", None)  # shown as text, goes nowhere
+        return attrs
+
+
+def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | None) -> str:
+    rewriter = _Rewriter(root, article_id, terms)
+    rewriter.feed(html_text)
+    rewriter.close()
+    return "".join(rewriter.out)
+
+
+def is_too_hard_for_markdown(text: str) -> bool:
+    return len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_BRACKETS or text.count("`") > MAX_BRACKETS
+
+
+def plain_paragraphs(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def body_html(body: str) -> str:
+    """The article body as sanitised HTML (before our URL rewriting)."""
+    if is_too_hard_for_markdown(body):
+        note = "<p class='notice'>This article is very large or unusual, so it is shown as plain text.</p>"
+        return note + plain_paragraphs(body)
+    converted = markdown.markdown(body, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
+                                  output_format="html")
+    return _sanitise(converted)
+
+
+def _drop_leading_title(body: str, title: str) -> str:
+    """A body that opens with its own title as a heading would show it twice."""
+    match = re.match(r"\s*(?:#[ \t]+(.+?)[ \t#]*\n|(.+)\n=+[ \t]*\n)", body)
+    if match and (match.group(1) or match.group(2) or "").strip() == title.strip():
+        return body[match.end():]
+    return body
+
+
+def article_html(article: Article, root: Path | None, terms: Terms | None = None,
+                 previous: Neighbour | None = None, following: Neighbour | None = None) -> str:
+    """The whole reading page: header, body, and links to the neighbours."""
+    byline = []
+    if article.authors:
+        byline.append(html.escape(", ".join(article.authors)))
+    if article.date:
+        byline.append(article.date.strftime("%-d %B %Y"))
+    if article.source:
+        byline.append(html.escape(article.source))
+    head = [f"<h1 class='title'>{html.escape(article.title)}</h1>"]
+    if byline:
+        head.append(f"<p class='byline'>{' · '.join(byline)}</p>")
+    if article.tags:
+        tags = " ".join(f"<span class='tag'>&nbsp;{html.escape(t)}&nbsp;</span>" for t in article.tags)
+        head.append(f"<p class='tags'>{tags}</p>")
+    if article.summary:
+        head.append(f"<p class='summary'>{html.escape(article.summary)}</p>")
+    body = body_html(_drop_leading_title(article.body, article.title))
+    nav = []
+    if previous:
+        nav.append(f"<p class='nav'>Previous article: <a href='reader-nav:prev'>{html.escape(previous.title)}</a></p>")
+    if following:
+        nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
+    foot = f"<hr>{''.join(nav)}" if nav else ""
+    page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
+    return _rewrite(page, root, article.id, terms)
+
+
+def note_html(text: str) -> str:
+    """A note (Markdown) as safe HTML: no images, no raw HTML, web links only."""
+    converted = markdown.markdown(html.escape(text, quote=False), extensions=_NOTE_EXTENSIONS)
+    cleaned = nh3.clean(converted, tags=_TAGS - {"img"}, attributes={"a": {"href"}}, url_schemes=_WEB_SCHEMES,
+                        link_rel=None)
+    return cleaned
+
+
+def message_html(title: str, text: str) -> str:
+    """A friendly page shown in place of an article (empty library, missing file)."""
+    return f"<h1 class='title'>{html.escape(title)}</h1><p>{text}</p>"
+
+
+# ---------------------------------------------------------------- styles
+
+_LIGHT = {"fg": "#1f2328", "muted": "#5f6670", "link": "#0b5cad", "rule": "#d6d9dd", "code_bg": "#f4f5f7",
+          "tag_bg": "#e8eef6", "tag_fg": "#27476e", "hit": "#ffe27a", "quote": "#4a5058"}
+_DARK = {"fg": "#e3e5e8", "muted": "#a0a7b1", "link": "#7cb4f0", "rule": "#3b4048", "code_bg": "#262a30",
+         "tag_bg": "#2d3a4c", "tag_fg": "#c7dbf5", "hit": "#7a6515", "quote": "#c2c7ce"}
+
+
+def article_css(dark: bool) -> str:
+    c = _DARK if dark else _LIGHT
+    code = HtmlFormatter(style="monokai" if dark else "friendly").get_style_defs(".codehilite")
+    code = "\n".join(line for line in code.splitlines() if "background" not in line or ".hll" in line)
+    return f"""
+body {{ color: {c['fg']}; }}
+h1.title {{ font-size: 170%; font-weight: 700; margin-bottom: 4px; }}
+h1 {{ font-size: 150%; }} h2 {{ font-size: 128%; margin-top: 18px; }} h3 {{ font-size: 112%; }}
+p {{ margin-top: 0px; margin-bottom: 11px; line-height: 150%; }}
+li {{ line-height: 150%; }}
+p.byline {{ color: {c['muted']}; margin-bottom: 6px; }}
+p.tags {{ margin-bottom: 10px; }}
+span.tag {{ background-color: {c['tag_bg']}; color: {c['tag_fg']}; font-size: 88%; }}
+p.summary {{ font-style: italic; color: {c['muted']}; font-size: 108%; }}
+p.notice {{ color: {c['muted']}; font-style: italic; }}
+p.nav {{ margin-bottom: 4px; }}
+a {{ color: {c['link']}; text-decoration: none; }}
+span.hit {{ background-color: {c['hit']}; }}
+blockquote {{ color: {c['quote']}; margin-left: 18px; font-style: italic; }}
+pre {{ background-color: {c['code_bg']}; padding: 8px; font-family: 'DejaVu Sans Mono', monospace; font-size: 90%; }}
+code {{ font-family: 'DejaVu Sans Mono', monospace; background-color: {c['code_bg']}; }}
+table {{ border-collapse: collapse; margin-bottom: 12px; }}
+th {{ font-weight: 700; border-bottom: 1px solid {c['rule']}; padding: 4px 10px 4px 0px; text-align: left; }}
+td {{ padding: 3px 10px 3px 0px; border-bottom: 1px solid {c['rule']}; }}
+hr {{ color: {c['rule']}; }}
+div.footnote {{ font-size: 90%; color: {c['muted']}; }}
+{code}
+"""

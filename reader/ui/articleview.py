@@ -1,0 +1,229 @@
+"""The reading pane: a QTextBrowser that loads nothing it was not meant to.
+
+Qt's own resource loader opens any local path (``<img src="/dev/zero">`` aborts
+the process) and follows ``file:`` links. Here every resource request is answered
+by us, always with a valid object: returning None would hand the request back to
+Qt's loader.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from urllib.parse import unquote
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtGui import (
+    QColor, QDesktopServices, QFont, QFontMetrics, QImage, QImageReader, QPainter, QTextCharFormat, QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QTextBrowser, QTextEdit
+
+from reader.render import MAX_IMAGE_BYTES
+
+MAX_COLUMN_CHARS = 74  # a comfortable line length, in average character widths
+MAX_IMAGE_PIXELS = 4096
+
+
+class ArticleView(QTextBrowser):
+    article_link = Signal(str)  # another article of the library was clicked
+    nav_link = Signal(str)  # "prev" or "next"
+    web_link = Signal(QUrl)  # an http(s)/mailto link was clicked
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QTextBrowser.NoFrame)
+        self.anchorClicked.connect(self._on_anchor)
+        self.root: Path | None = None
+        self.base_point_size = 12.0
+        self.zoom = 0
+        self._matches: list[QTextCursor] = []
+        self._current = -1
+        self._apply_font()
+
+    # ------------------------------------------------------------ resources
+
+    def loadResource(self, kind: int, url: QUrl):
+        if kind == QTextDocument.ImageResource:
+            return self._image(url)
+        return ""  # style sheets and anything else: nothing, never a file
+
+    def _image(self, url: QUrl) -> QImage:
+        scheme = url.scheme()
+        if scheme == "reader-image" and self.root is not None:
+            image = self._library_image(unquote(url.path()))
+            if image is not None:
+                return image
+            return placeholder_image("image could not be shown")
+        if scheme == "reader-missing":
+            return placeholder_image(unquote(url.path()) or "image")
+        return QImage()
+
+    def _library_image(self, relative: str) -> QImage | None:
+        try:
+            path = (self.root / relative).resolve()
+            path.relative_to(self.root)
+            st = os.stat(path)
+        except (OSError, ValueError, RuntimeError):
+            return None
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IMAGE_BYTES:
+            return None
+        reader = QImageReader(str(path))
+        reader.setAllocationLimit(64)  # MB: a decompression bomb is refused, not decoded
+        size = reader.size()
+        if size.isValid() and max(size.width(), size.height()) > MAX_IMAGE_PIXELS:
+            reader.setScaledSize(size.scaled(MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS, Qt.KeepAspectRatio))
+        image = reader.read()
+        if image.isNull():
+            return None
+        fmt = self.document().rootFrame().frameFormat()
+        column = min(self._column_width(), self.viewport().width() - int(fmt.leftMargin() + fmt.rightMargin()) - 8)
+        if column > 50 and image.width() > column:
+            image = image.scaledToWidth(column, Qt.SmoothTransformation)
+        return image
+
+    # ------------------------------------------------------------ links
+
+    def _on_anchor(self, url: QUrl) -> None:
+        scheme = url.scheme()
+        if scheme == "reader-article":
+            self.article_link.emit(unquote(url.path()))
+        elif scheme == "reader-nav":
+            self.nav_link.emit(url.path())
+        elif scheme in ("http", "https", "mailto"):
+            self.web_link.emit(url)
+        elif not scheme and url.hasFragment():
+            self.scrollToAnchor(url.fragment())
+        # anything else goes nowhere: file:, javascript:, and friends never reach the OS
+
+    # ------------------------------------------------------------ layout and zoom
+
+    def _apply_font(self) -> None:
+        font = QFont("DejaVu Serif")
+        font.setStyleHint(QFont.Serif)
+        font.setPointSizeF(self.base_point_size * (1.1 ** self.zoom))
+        self.document().setDefaultFont(font)
+        fmt = self.document().rootFrame().frameFormat()
+        fmt.setLeftMargin(-1)  # force _update_margins to re-apply
+        self.document().rootFrame().setFrameFormat(fmt)
+        self._update_margins()
+
+    def set_zoom(self, steps: int) -> None:
+        self.zoom = max(-6, min(10, steps))
+        self._apply_font()
+
+    def _column_width(self) -> int:
+        return max(200, QFontMetrics(self.document().defaultFont()).averageCharWidth() * MAX_COLUMN_CHARS)
+
+    def _update_margins(self) -> None:
+        """Centre a column of comfortable width: margins on the document's root frame,
+        so the background and the scroll bar stay at the widget's edges."""
+        spare = self.viewport().width() - self._column_width()
+        side = max(20, spare // 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if (fmt.leftMargin(), fmt.rightMargin()) != (side, side):
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            fmt.setTopMargin(18)
+            fmt.setBottomMargin(24)
+            root.setFrameFormat(fmt)
+
+    def resizeEvent(self, event) -> None:
+        self._update_margins()
+        super().resizeEvent(event)
+
+    # ------------------------------------------------------------ showing
+
+    def show_html(self, html_text: str, css: str) -> None:
+        self.document().setDefaultStyleSheet(css)
+        self.setHtml(html_text)
+        self._apply_font()  # setHtml resets the root frame's margins
+        self.clear_find()
+
+    def scroll_fraction(self) -> float:
+        bar = self.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+    def set_scroll_fraction(self, fraction: float) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(int(round(fraction * bar.maximum())))
+
+    # ------------------------------------------------------------ find in article
+
+    def find_all(self, text: str) -> int:
+        """Highlight every match of text; returns how many there are."""
+        self._matches = []
+        self._current = -1
+        if text:
+            cursor = QTextCursor(self.document())
+            while True:
+                cursor = self.document().find(text, cursor)
+                if cursor.isNull():
+                    break
+                self._matches.append(QTextCursor(cursor))
+        if self._matches:
+            self._current = 0
+        self._paint_matches()
+        return len(self._matches)
+
+    def step_find(self, forward: bool = True) -> int:
+        """Move to the next (or previous) match; returns its 1-based number, or 0."""
+        if not self._matches:
+            return 0
+        self._current = (self._current + (1 if forward else -1)) % len(self._matches)
+        self._paint_matches()
+        return self._current + 1
+
+    def clear_find(self) -> None:
+        self._matches = []
+        self._current = -1
+        self.setExtraSelections([])
+
+    def _paint_matches(self) -> None:
+        selections = []
+        for i, cursor in enumerate(self._matches):
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#ff9f1c") if i == self._current else QColor("#ffe27a"))
+            fmt.setForeground(QColor("#1f2328"))
+            selection.format = fmt
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
+        if 0 <= self._current < len(self._matches):
+            self.setTextCursor(self._matches[self._current])
+            self.ensureCursorVisible()
+            cursor = self.textCursor()
+            cursor.clearSelection()
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+
+def placeholder_image(label: str) -> QImage:
+    """A grey box naming an image we did not load (remote images are never fetched)."""
+    text = f"🖼  {label}"[:120]
+    font = QFont()
+    font.setPointSize(10)
+    width = min(560, QFontMetrics(font).horizontalAdvance(text) + 28)
+    image = QImage(max(120, width), 34, QImage.Format_ARGB32)
+    image.fill(QColor("#e6e8eb"))
+    painter = QPainter(image)
+    painter.setPen(QColor("#5f6670"))
+    painter.setFont(font)
+    painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+    painter.drawText(image.rect().adjusted(10, 0, -10, 0), Qt.AlignVCenter | Qt.AlignLeft, text)
+    painter.end()
+    return image
+
+
+def open_web_link(url: QUrl) -> None:
+    """Hand a clicked web link to the system browser (only http, https and mailto)."""
+    if url.scheme() in ("http", "https", "mailto"):
+        QDesktopServices.openUrl(url)

@@ -1,0 +1,39 @@
+"""The short help on the query language and the keyboard, shown from the Help menu."""
+
+QUERY_HELP = """
+<h3>Searching</h3>
+<table cellspacing="0" cellpadding="3">
+<tr><td><code>japan drills</code></td><td>both words, any order (title, text, authors, tags, source, your notes)</td></tr>
+<tr><td><code>"state of the art"</code></td><td>the exact phrase</td></tr>
+<tr><td><code>marmalade OR jam</code></td><td>either word</td></tr>
+<tr><td><code>drills -russia</code>, <code>NOT</code></td><td>leave out articles with a word</td></tr>
+<tr><td><code>(a OR b) c</code></td><td>group with parentheses</td></tr>
+<tr><td><code>title:</code> <code>author:</code> <code>tag:</code> <code>source:</code> <code>note:</code></td><td>look in one field: <code>tag:defence</code>, <code>author:"mariko sato"</code></td></tr>
+<tr><td><code>path:world/asia</code></td><td>articles inside a folder</td></tr>
+<tr><td><code>date:2024</code>, <code>date:2024-09</code></td><td>a year or a month</td></tr>
+<tr><td><code>date:[2024-01 to 2024-06]</code></td><td>a range; leave a side empty for open-ended</td></tr>
+<tr><td><code>marm*</code></td><td>words starting with…</td></tr>
+<tr><td><code>interoperabilty~</code></td><td>words one typo away (<code>~2</code>: two)</td></tr>
+</table>
+<p>Case and accents do not matter (<i>resume</i> finds <i>résumé</i>), and word endings are
+matched (<i>drilling</i> finds <i>drills</i>).</p>
+"""
+
+SHORTCUTS = [
+    ("Ctrl+K", "Search the library"),
+    ("Esc", "Clear the search, back to the library"),
+    ("Enter", "Open the selected article or hit"),
+    ("Alt+Left / Alt+Right", "Previous / next article"),
+    ("J / K", "Next / previous in the list"),
+    ("Ctrl+F, F3, Shift+F3", "Find in the article, next, previous"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / actual size"),
+    ("Ctrl+Enter", "Post the comment"),
+    ("Ctrl+Z", "Undo deleting a comment"),
+    ("Ctrl+O", "Open another library"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+def shortcuts_html() -> str:
+    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+    return f"<h3>Keyboard</h3><table cellspacing='0' cellpadding='3'>{rows}</table>"

@@ -1,0 +1,210 @@
+"""Qt models over the engine's plain data: the library list and search results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from reader.catalog import ArticleInfo
+from reader.index import Hit
+
+ID_ROLE = Qt.UserRole + 1
+SORT_ROLE = Qt.UserRole + 2
+SNIPPET_ROLE = Qt.UserRole + 3
+DATE_ROLE = Qt.UserRole + 4
+NOTES_ROLE = Qt.UserRole + 5
+
+COLUMNS = ("Title", "Date", "By", "Tags", "Notes")
+
+
+def date_text(day: dt.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+class LibraryModel(QAbstractTableModel):
+    """Every article, with its notes count and read state."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.articles: list[ArticleInfo] = []
+        self._row_of: dict[str, int] = {}
+        self.note_counts: dict[str, int] = {}
+        self.read: set[str] = set()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.articles)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        info = self.articles[index.row()]
+        column = index.column()
+        if role == Qt.DisplayRole:
+            return self._display(info, column)
+        if role == ID_ROLE:
+            return info.id
+        if role == SORT_ROLE:
+            return self._sort_key(info, column)
+        if role == Qt.FontRole and column == 0 and info.id not in self.read:
+            return self._bold
+        if role == Qt.ToolTipRole:
+            return f"{info.title}\n{info.id}" + (f"\n\n{info.summary}" if info.summary else "")
+        if role == Qt.TextAlignmentRole and column == 4:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+    def _display(self, info: ArticleInfo, column: int) -> str:
+        if column == 0:
+            return info.title
+        if column == 1:
+            return date_text(info.date)
+        if column == 2:
+            return ", ".join(info.authors) or info.source
+        if column == 3:
+            return ", ".join(info.tags)
+        count = self.note_counts.get(info.id, 0)
+        return str(count) if count else ""
+
+    def _sort_key(self, info: ArticleInfo, column: int):
+        if column == 1:
+            return info.date.toordinal() if info.date else 0  # undated sort below every date
+        if column == 4:
+            return self.note_counts.get(info.id, 0)
+        return self._display(info, column).casefold()
+
+    # ------------------------------------------------------------ changes
+
+    def set_articles(self, articles: list[ArticleInfo]) -> None:
+        self.beginResetModel()
+        self.articles = list(articles)
+        self._row_of = {a.id: i for i, a in enumerate(self.articles)}
+        self.endResetModel()
+
+    def merge(self, batch: list[ArticleInfo]) -> None:
+        """Add or refresh some articles (while indexing), keeping the rest."""
+        fresh = [a for a in batch if a.id not in self._row_of]
+        for info in batch:
+            row = self._row_of.get(info.id)
+            if row is not None:
+                self.articles[row] = info
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if fresh:
+            start = len(self.articles)
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            for offset, info in enumerate(fresh):
+                self._row_of[info.id] = start + offset
+                self.articles.append(info)
+            self.endInsertRows()
+
+    def set_note_counts(self, counts: dict[str, int]) -> None:
+        self.note_counts = counts
+        if self.articles:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.articles) - 1, 4))
+
+    def set_read(self, read: set[str]) -> None:
+        self.read = read
+        if self.articles:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.articles) - 1, len(COLUMNS) - 1))
+
+    def mark_read(self, article_id: str) -> None:
+        if article_id in self.read:
+            return
+        self.read.add(article_id)
+        row = self._row_of.get(article_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def info(self, article_id: str) -> ArticleInfo | None:
+        row = self._row_of.get(article_id)
+        return self.articles[row] if row is not None else None
+
+
+class LibraryFilter(QSortFilterProxyModel):
+    """The library as listed: filtered by folder and tag, sorted by any column."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.folder: str | None = None
+        self.tag: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_folder(self, folder: str | None) -> None:
+        self.folder = folder
+        self.invalidateFilter()
+
+    def set_tag(self, tag: str | None) -> None:
+        self.tag = tag
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        info = self.sourceModel().articles[row]
+        if self.folder and not info.id.startswith(self.folder + "/"):
+            return False
+        if self.tag and self.tag.casefold() not in {t.casefold() for t in info.tags}:
+            return False
+        return True
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a == b:  # ties in a stable, meaningful order: by title
+            return left.siblingAtColumn(0).data(SORT_ROLE) > right.siblingAtColumn(0).data(SORT_ROLE)
+        return a < b
+
+    def ids(self) -> list[str]:
+        return [self.index(r, 0).data(ID_ROLE) for r in range(self.rowCount())]
+
+
+class ResultsModel(QAbstractListModel):
+    """The hits of the current search, in rank (or date) order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.hits: list[Hit] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        hit = self.hits[index.row()]
+        if role == Qt.DisplayRole:
+            return hit.title
+        if role == ID_ROLE:
+            return hit.id
+        if role == DATE_ROLE:
+            return date_text(hit.date)
+        if role == SNIPPET_ROLE:
+            return hit.snippet.marked("\x01", "\x02")
+        if role == NOTES_ROLE:
+            return "notes" in hit.matched_in
+        if role == Qt.ToolTipRole:
+            return hit.id
+        return None
+
+    def set_hits(self, hits: list[Hit]) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self.endResetModel()
+
+    def ids(self) -> list[str]:
+        return [h.id for h in self.hits]
+
+
+def marked_html(text: str, bold_color: str) -> str:
+    """Snippet text with \\x01…\\x02 markers as escaped HTML with the hits emphasised."""
+    escaped = html.escape(text, quote=False)
+    return escaped.replace("\x01", f"<b style='color:{bold_color}'>").replace("\x02", "</b>")
