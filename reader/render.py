@@ -267,7 +267,9 @@ p.nav {{ margin-bottom: 4px; }}
 a {{ color: {c['link']}; text-decoration: none; }}
 span.hit {{ background-color: {c['hit']}; }}
 blockquote {{ color: {c['quote']}; margin-left: 18px; font-style: italic; }}
-pre {{ background-color: {c['code_bg']}; padding: 8px; font-family: 'DejaVu Sans Mono', monospace; font-size: 90%; }}
+pre {{ background-color: {c['code_bg']}; padding: 8px; margin-top: 0px; margin-bottom: 0px; line-height: 118%;
+       font-family: 'DejaVu Sans Mono', monospace; font-size: 88%; }}
+div.codehilite {{ margin-bottom: 12px; }}
 code {{ font-family: 'DejaVu Sans Mono', monospace; background-color: {c['code_bg']}; }}
 table {{ border-collapse: collapse; margin-bottom: 12px; }}
 th {{ font-weight: 700; border-bottom: 1px solid {c['rule']}; padding: 4px 10px 4px 0px; text-align: left; }}

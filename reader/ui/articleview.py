@@ -80,8 +80,9 @@ class ArticleView(QTextBrowser):
         image = reader.read()
         if image.isNull():
             return None
-        fmt = self.document().rootFrame().frameFormat()
-        column = min(self._column_width(), self.viewport().width() - int(fmt.leftMargin() + fmt.rightMargin()) - 8)
+        # setHtml loads images before our margins are back on the root frame: compute, don't read them.
+        scrollbar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        column = min(self._column_width(), self.viewport().width() - 2 * self._side_margin() - scrollbar - 8)
         if column > 50 and image.width() > column:
             image = image.scaledToWidth(column, Qt.SmoothTransformation)
         return image
@@ -119,11 +120,13 @@ class ArticleView(QTextBrowser):
     def _column_width(self) -> int:
         return max(200, QFontMetrics(self.document().defaultFont()).averageCharWidth() * MAX_COLUMN_CHARS)
 
+    def _side_margin(self) -> int:
+        return max(20, (self.viewport().width() - self._column_width()) // 2)
+
     def _update_margins(self) -> None:
         """Centre a column of comfortable width: margins on the document's root frame,
         so the background and the scroll bar stay at the widget's edges."""
-        spare = self.viewport().width() - self._column_width()
-        side = max(20, spare // 2)
+        side = self._side_margin()
         root = self.document().rootFrame()
         fmt = root.frameFormat()
         if (fmt.leftMargin(), fmt.rightMargin()) != (side, side):

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         header = self.library_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setHighlightSections(False)
-        for column, width in ((1, 96), (2, 110), (3, 92), (4, 46)):
+        for column, width in ((1, 92), (2, 104), (3, 84), (4, 46)):
             header.setSectionResizeMode(column, QHeaderView.Interactive)
             self.library_view.setColumnWidth(column, width)
         self.library_view.sortByColumn(1, Qt.DescendingOrder)
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.right)
         self.main_split.setStretchFactor(1, 2)
         self.main_split.setStretchFactor(2, 3)
-        self.main_split.setSizes([170, 520, 590])
+        self.main_split.setSizes([165, 555, 560])
         self.setCentralWidget(self.main_split)
 
         self.previous_button = QToolButton()
@@ -509,14 +509,14 @@ class MainWindow(QMainWindow):
 
     def _filter_folder(self, folder) -> None:
         self.library_filter.set_folder(folder)
-        self._show_count()
-        self._update_nav()
-        self.back_to_library()
+        self._after_filter()
 
     def _filter_tag(self, tag) -> None:
         self.library_filter.set_tag(tag)
+        self._after_filter()
+
+    def _after_filter(self) -> None:
         self._show_count()
-        self._update_nav()
         self.back_to_library()
 
     def back_to_library(self) -> None:
@@ -731,19 +731,16 @@ class MainWindow(QMainWindow):
         html = message_html(title, text + (f"</p><p>{hint}" if hint else ""))
         self.article_view.show_html(html, article_css(theme.is_dark(self)))
 
-    def _remember_position(self) -> None:
+    def _remember_position(self, save_soon: bool = True) -> None:
         if self.current_id and self.reading is not None:
             self.reading.positions[self.current_id] = round(self.article_view.scroll_fraction(), 4)
-            self.save_timer.start()
+            if save_soon:
+                self.save_timer.start()
 
     def _save_reading(self) -> None:
-        self._remember_position_quietly()
+        self._remember_position(save_soon=False)
         if self.reading is not None:
             self.reading.save()
-
-    def _remember_position_quietly(self) -> None:
-        if self.current_id and self.reading is not None:
-            self.reading.positions[self.current_id] = round(self.article_view.scroll_fraction(), 4)
 
     def _restore_last_article(self) -> None:
         last = self.settings.value(f"last_article/{self.root}")
