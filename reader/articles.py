@@ -357,8 +357,9 @@ def plain_text(markdown_text: str) -> str:
 # ---------------------------------------------------------------- the article
 
 
-def parse_article(data: bytes, article_id: str) -> ParsedArticle:
-    """Parse a file's bytes; raises NotAnArticle when the file cannot be indexed."""
+def parse_article(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:
+    """Parse a file's bytes; raises NotAnArticle when the file cannot be indexed.
+    metadata_only skips the plain text (the costly part) for a quick listing."""
     if not data.strip():
         raise NotAnArticle("empty file")
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
@@ -380,8 +381,8 @@ def parse_article(data: bytes, article_id: str) -> ParsedArticle:
         tags=_unique_folded(tags),
         source=_text_field(meta, _SOURCE_KEYS, warnings),
         summary=_text_field(meta, _SUMMARY_KEYS, warnings),
-        body=body,
-        text=plain_text(body),
+        body="" if metadata_only else body,
+        text="" if metadata_only else plain_text(body),
         hash=content_hash(data),
     )
     return ParsedArticle(article, warnings)

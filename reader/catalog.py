@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.articles import Article
 
-CATALOG_FORMAT = "3"
+CATALOG_FORMAT = "4"
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, title TEXT NOT NULL, authors TEXT NOT NULL, date TEXT,
     tags TEXT NOT NULL, source TEXT NOT NULL, summary TEXT NOT NULL,
     hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+-- Words as written, ever seen in the library (never removed: a stale word only
+-- expands to a term that matches nothing).
+CREATE TABLE IF NOT EXISTS vocab(word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns"
 
@@ -84,10 +87,16 @@ class Catalog:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def apply(self, upserts: list[ArticleInfo], deletes: list[str], meta: dict[str, str]) -> None:
+    def words(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT word FROM vocab ORDER BY word")]
+
+    def apply(self, upserts: list[ArticleInfo], deletes: list[str], meta: dict[str, str],
+              words: set[str] | frozenset[str] = frozenset()) -> None:
         """One transaction: the catalog moves from one consistent state to the next."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
+            if words:
+                self.db.executemany("INSERT OR IGNORE INTO vocab(word) VALUES (?)", [(w,) for w in words])
             self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in deletes])
             self.db.executemany(
                 f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",

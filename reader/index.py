@@ -19,16 +19,17 @@ from whoosh.writing import LockError
 
 from reader import whoosh_fixes
 from reader.analysis import LinesTokenizer, TermTokenizer, fold, fold_phrase, words
-from reader.articles import Article, NotAnArticle
+from reader.articles import Article, NotAnArticle, parse_article
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog
-from reader.library import FileEntry, Skipped, read_article, scan_library
+from reader.library import FileEntry, Skipped, read_article, read_bytes, scan_library
 from reader.locations import library_state_dir
 from reader.query import Compiled, compile_query, corrected_query, folder_key
 from reader.snippets import Snippet, Terms, make_snippet
+from reader.vocabulary import Vocabulary
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -36,6 +37,7 @@ NO_INDEX_YET = "no index yet"
 Progress = Callable[[int, int], None]
 Listing = Callable[[list[ArticleInfo]], None]
 LISTING_BATCH = 200
+METADATA_FIRST = 300  # new files from which a list on screen gets a quick metadata pass first
 
 _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
@@ -53,8 +55,6 @@ def make_schema() -> fields.Schema:
         tag=fields.KEYWORD(analyzer=exact),
         source=fields.TEXT(analyzer=stemmed, stored=True),
         notes=fields.TEXT(analyzer=stemmed, stored=True),
-        # Unstemmed words of every field: where prefix, fuzzy and did-you-mean look.
-        vocab=fields.KEYWORD(analyzer=exact),
         date=fields.NUMERIC(int, bits=32, stored=True),
         sortdate=fields.NUMERIC(int, bits=32, sortable=True),
     )
@@ -122,9 +122,9 @@ def folder_keys(article_id: str) -> list[str]:
     return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
 
 
-def vocabulary(*texts: str) -> str:
-    """The distinct words of the texts as written (folded, unstemmed), one per line."""
-    return "\n".join({fold(w) for text in texts for w in words(text)} - {""})
+def words_as_written(*texts: str) -> set[str]:
+    """The distinct words of the texts as written (folded, unstemmed)."""
+    return {fold(w) for text in texts for w in words(text)} - {""}
 
 
 def document(article: Article, notes: str = "") -> dict:
@@ -139,7 +139,6 @@ def document(article: Article, notes: str = "") -> dict:
         tag="\n".join(fold_phrase(t) for t in article.tags),
         source=article.source,
         notes=notes,
-        vocab=vocabulary(article.title, *article.authors, *article.tags, article.source, article.text, notes),
         sortdate=date,
     )
     if date:
@@ -159,6 +158,7 @@ class LibraryIndex:
         self._ix = None
         self._searcher = None
         self.catalog: Catalog | None = None
+        self._vocabulary: tuple[str, Vocabulary] | None = None  # (generation, words)
 
     # ------------------------------------------------------------ opening
 
@@ -235,9 +235,12 @@ class LibraryIndex:
                listing: Listing | None = None) -> IndexReport:
         """Bring the index in line with the library, re-reading only changed files.
 
-        progress(done, total) is called per file (it may raise to cancel: the index
-        is left as it was); listing(infos) receives newly read articles in batches,
-        so a list on screen can fill before the index is written."""
+        Articles stream into one writer as they are read, so memory stays bounded
+        (Whoosh spills its pool to disk past limitmb). progress(done, total) is called
+        per file read and may raise to cancel (the index is then left as it was).
+        listing(infos) receives articles in batches; when many files are new it first
+        gets all of them from a quick metadata-only pass, so a list on screen is
+        complete long before the full text is indexed."""
         started = time.perf_counter()
         report = IndexReport(str(self.root))
         if rebuild:
@@ -251,80 +254,89 @@ class LibraryIndex:
         scan = scan_library(self.root)
         report.skipped.extend(scan.skipped)
         old = self.catalog.entries()
-        changed: list[tuple[FileEntry, Article]] = []
-        touched: list[ArticleInfo] = []  # same content, new size/mtime only
-        seen: set[str] = set()
-        for n, entry in enumerate(scan.files, 1):
-            if progress:
-                progress(n, len(scan.files))
-            before = old.get(entry.id)
-            if before and before.size == entry.size and before.mtime_ns == entry.mtime_ns:
-                seen.add(entry.id)
-                report.unchanged += 1
-                continue
-            try:
-                parsed = read_article(entry)
-            except NotAnArticle as exc:
-                report.skipped.append(Skipped(entry.id, str(exc)))
-                continue
-            seen.add(entry.id)
-            report.warnings.extend((entry.id, w) for w in parsed.warnings)
-            if before and before.hash == parsed.article.hash:
-                report.unchanged += 1
-                touched.append(ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns))
-                continue
-            changed.append((entry, parsed.article))
-            if listing and len(changed) % LISTING_BATCH == 0:
-                listing([ArticleInfo.of(a, e.size, e.mtime_ns) for e, a in changed[-LISTING_BATCH:]])
-            if before:
-                report.updated += 1
-            else:
-                report.added += 1
-        if listing and len(changed) % LISTING_BATCH:
-            listing([ArticleInfo.of(a, e.size, e.mtime_ns) for e, a in changed[-(len(changed) % LISTING_BATCH):]])
-        removed = [i for i in old if i not in seen]
+        seen = {e.id for e in scan.files if _same_stats(old.get(e.id), e)}
+        report.unchanged = len(seen)
+        candidates = [e for e in scan.files if e.id not in seen]
+        listed_early = bool(listing) and len(candidates) >= METADATA_FIRST
+        if listed_early:
+            self._list_quickly(candidates, listing)
+        batch = _Batch(self, listing if listing and not listed_early else None)
+        try:
+            for n, entry in enumerate(candidates, 1):
+                if progress:
+                    progress(n, len(candidates))
+                self._take(entry, old.get(entry.id), batch, report, seen)
+            removed = [i for i in old if i not in seen]
+            batch.remove(removed)
+            batch.finish()
+        except BaseException:
+            batch.cancel()
+            raise
         report.removed = len(removed)
         report.removed_ids = removed
-        report.changed_ids = [entry.id for entry, _ in changed]
-        report.renamed = _renames(old, removed, changed)
-        if changed or removed or touched:
-            self._write(changed, removed, touched)
+        report.changed_ids = [info.id for info in batch.infos]
+        report.renamed = _renames(old, removed, batch.infos)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write(self, changed: list[tuple[FileEntry, Article]], removed: list[str], touched: list[ArticleInfo]) -> None:
-        if changed or removed:
+    def _take(self, entry: FileEntry, before: ArticleInfo | None, batch: "_Batch", report: IndexReport,
+              seen: set[str]) -> None:
+        try:
+            parsed = read_article(entry)
+        except NotAnArticle as exc:
+            report.skipped.append(Skipped(entry.id, str(exc)))
+            return
+        seen.add(entry.id)
+        report.warnings.extend((entry.id, w) for w in parsed.warnings)
+        info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
+        if before and before.hash == parsed.article.hash:
+            report.unchanged += 1
+            batch.touched.append(info)  # same content: only the stats move
+            return
+        batch.add(parsed.article, info)
+        if before:
+            report.updated += 1
+        else:
+            report.added += 1
+
+    def _list_quickly(self, entries: list[FileEntry], listing: Listing) -> None:
+        infos = []
+        for entry in entries:
             try:
-                writer = self._ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=128)
-            except LockError:
-                raise IndexBusy("the index is being updated by another process; try again shortly") from None
-            try:
-                for article_id in removed:
-                    writer.delete_by_term("id", article_id)
-                for entry, article in changed:
-                    writer.update_document(**document(article, self.notes_text(article.id)))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-        infos = [ArticleInfo.of(a, e.size, e.mtime_ns) for e, a in changed] + touched
-        self.catalog.apply(infos, removed, {"generation": str(self._ix.latest_generation())})
-        self._refresh()
+                data = read_bytes(entry.path)
+                infos.append(ArticleInfo.of(parse_article(data, entry.id, metadata_only=True).article,
+                                            entry.size, entry.mtime_ns))
+            except (NotAnArticle, OSError):
+                continue
+            if len(infos) >= LISTING_BATCH * 5:
+                listing(infos)
+                infos = []
+        if infos:
+            listing(infos)
+
+    def _writer(self):
+        try:
+            return self._ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=128)
+        except LockError:
+            raise IndexBusy("the index is being updated by another process; try again shortly") from None
 
     def reindex_notes(self, article_ids: list[str]) -> None:
         """Re-index articles whose notes changed, from the catalog's files."""
-        pairs = []
-        for article_id in article_ids:
-            info = self.catalog.get(article_id) if self.catalog else None
-            if info is None:
-                continue
-            entry = FileEntry(article_id, self.root / article_id, info.size, info.mtime_ns)
-            try:
-                pairs.append((entry, read_article(entry).article))
-            except NotAnArticle:
-                continue
-        if pairs:
-            self._write(pairs, [], [])
+        batch = _Batch(self)
+        try:
+            for article_id in article_ids:
+                info = self.catalog.get(article_id) if self.catalog else None
+                if info is None:
+                    continue
+                entry = FileEntry(article_id, self.root / article_id, info.size, info.mtime_ns)
+                try:
+                    batch.add(read_article(entry).article, info)
+                except NotAnArticle:
+                    continue
+            batch.finish()
+        except BaseException:
+            batch.cancel()
+            raise
 
     def _refresh(self) -> None:
         if self._searcher is not None:
@@ -347,17 +359,25 @@ class LibraryIndex:
         entries.sort(key=lambda a: a.date or dt.date.min, reverse=True)
         return entries
 
+    def vocabulary(self) -> Vocabulary:
+        """The words as written, reloaded from the catalog when the index has moved on."""
+        generation = self.catalog.get_meta("generation") or ""
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            self._vocabulary = (generation, Vocabulary(self.catalog.words()))
+        return self._vocabulary[1]
+
     def search(self, text: str, limit: int = 20, sort: str = "relevance") -> SearchResults:
         if self._ix is None:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
-        compiled = compile_query(text, searcher.reader())
+        vocabulary = self.vocabulary()
+        compiled = compile_query(text, searcher.reader(), vocabulary)
         total, hits = self._run(compiled, limit, sort, with_hits=True)
         suggestion = None
         if total < SUGGEST_BELOW:
-            better = corrected_query(text, searcher.reader())
+            better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
-                better_total, _ = self._run(compile_query(better, searcher.reader()), 0, sort, with_hits=False)
+                better_total, _ = self._run(compile_query(better, searcher.reader(), vocabulary), 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight), frozenset(compiled.exact))
 
@@ -376,8 +396,8 @@ class LibraryIndex:
         terms = Terms(compiled.highlight, compiled.exact)
         reported = hit.matched_terms() or []
         matched = {_MATCHED_IN[f] for f, _ in reported if f in _MATCHED_IN}
-        if not matched or any(f == "vocab" for f, _ in reported):
-            # Words as written (vocab) and array unions do not say which field matched.
+        if not matched:
+            # An array union (a large prefix or fuzzy expansion) does not say which field matched.
             matched |= {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""))}
         matched = sorted(matched)
         snippet = make_snippet(stored.get("body", ""), terms)
@@ -396,16 +416,68 @@ class LibraryIndex:
         )
 
 
-def _renames(old: dict[str, ArticleInfo], removed: list[str], changed: list[tuple[FileEntry, Article]]) -> list[tuple[str, str]]:
+def _same_stats(before: ArticleInfo | None, entry: FileEntry) -> bool:
+    return before is not None and before.size == entry.size and before.mtime_ns == entry.mtime_ns
+
+
+class _Batch:
+    """Changes streaming into one Whoosh writer (opened at the first change), then
+    one commit and one catalog transaction; cancelled as a whole on any failure."""
+
+    def __init__(self, index: "LibraryIndex", listing: Listing | None = None):
+        self.index = index
+        self.listing = listing
+        self.writer = None
+        self.infos: list[ArticleInfo] = []
+        self.touched: list[ArticleInfo] = []
+        self.removed: list[str] = []
+        self.words: set[str] = set()
+
+    def add(self, article: Article, info: ArticleInfo) -> None:
+        if self.writer is None:
+            self.writer = self.index._writer()
+        notes = self.index.notes_text(article.id)
+        self.writer.update_document(**document(article, notes))
+        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
+                                       article.text, notes)
+        self.infos.append(info)
+        if self.listing and len(self.infos) % LISTING_BATCH == 0:
+            self.listing(self.infos[-LISTING_BATCH:])
+
+    def remove(self, article_ids: list[str]) -> None:
+        if article_ids and self.writer is None:
+            self.writer = self.index._writer()
+        for article_id in article_ids:
+            self.writer.delete_by_term("id", article_id)
+        self.removed = article_ids
+
+    def finish(self) -> None:
+        if self.listing and len(self.infos) % LISTING_BATCH:
+            self.listing(self.infos[-(len(self.infos) % LISTING_BATCH):])
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer = None
+        if self.infos or self.touched or self.removed:
+            generation = str(self.index._ix.latest_generation())
+            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.words)
+            self.index._refresh()
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+
+def _renames(old: dict[str, ArticleInfo], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:
     """Files that left one path and appeared at another with the same content."""
     gone_by_hash: dict[str, list[str]] = {}
     for article_id in removed:
         gone_by_hash.setdefault(old[article_id].hash, []).append(article_id)
     pairs = []
-    for entry, article in changed:
-        if entry.id in old:
+    for info in added:
+        if info.id in old:
             continue
-        candidates = gone_by_hash.get(article.hash)
+        candidates = gone_by_hash.get(info.hash)
         if candidates:
-            pairs.append((candidates.pop(0), entry.id))
+            pairs.append((candidates.pop(0), info.id))
     return pairs

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from reader.analysis import fold, fold_phrase, is_stop_word, stem, words
+from reader.vocabulary import Vocabulary
 
 # Which index fields a bare word looks in, and what a field prefix narrows it to.
 TEXT_FIELDS = ("title", "body", "authors", "tags", "source", "notes")
@@ -337,12 +338,20 @@ class Compiled:
     exact: set[str] = field(default_factory=set)  # folded words (prefix/fuzzy) to emphasise
 
 
-class Compiler:
-    """Turns nodes into a Whoosh query, expanding prefixes and fuzzy words on
-    the reader's unstemmed vocabulary so they match words as written."""
+def word_frequency(reader, word: str) -> int:
+    """How many articles have the word (by its stem, in title or body): for ranking."""
+    term = stem(word)
+    return reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
 
-    def __init__(self, reader):
+
+class Compiler:
+    """Turns nodes into a Whoosh query. Prefix and fuzzy words expand on the
+    library's words as written (never on stems: 'ithe*' must not become 'ith*'),
+    and each word found is then searched by its stem, like any other word."""
+
+    def __init__(self, reader, vocabulary: Vocabulary):
         self.reader = reader
+        self.vocabulary = vocabulary
         self.highlight: set[str] = set()
         self.exact: set[str] = set()
 
@@ -386,15 +395,11 @@ class Compiler:
         if not folded:
             return []
         if word.kind == "prefix":
-            found = []
-            for i, term in enumerate(self.reader.expand_prefix("vocab", folded)):
-                if i >= MAX_EXPANSION_WORDS:
-                    break
-                found.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+            found = self.vocabulary.starting_with(folded, MAX_EXPANSION_WORDS)
         else:
-            found = list(self.reader.terms_within("vocab", folded, word.distance))
+            found = self.vocabulary.within(folded, word.distance, MAX_EXPANSION_WORDS)
         if len(found) > MAX_EXPANSION_STEMS:
-            found.sort(key=lambda t: -self.reader.doc_frequency("vocab", t))
+            found.sort(key=lambda t: -word_frequency(self.reader, t))
             found = found[:MAX_EXPANSION_STEMS]
         return sorted(found)
 
@@ -405,17 +410,11 @@ class Compiler:
             return self._exact("folder", folder_key(word.text), word)
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
-            stemmed = stem(word.text)
-            self.highlight.add(stemmed)
-            return _any_of([wq.Term(f, stemmed) for f in targets])
-        expanded = self._expansion(word)
-        self.exact.update(expanded)
-        if word.field is None:
-            # Words as written: the vocab field holds each article's unstemmed words.
-            return _any_of([wq.Term("vocab", w) for w in expanded])
-        stems = sorted({stem(w) for w in expanded})
-        return wq.And([_any_of([wq.Term("vocab", w) for w in expanded]),
-                       _any_of([wq.Term(f, s) for f in targets for s in stems])])
+            stems = [stem(word.text)]
+        else:
+            stems = sorted({stem(w) for w in self._expansion(word)})
+        self.highlight.update(stems)
+        return _any_of([wq.Term(f, s) for f in targets for s in stems])
 
     def _exact(self, fieldname: str, value: str, word: Word):
         if not value:
@@ -439,19 +438,19 @@ def _is_bare_stop_word(node) -> bool:
     return isinstance(node, Word) and node.field is None and node.kind == "word" and is_stop_word(node.text)
 
 
-def compile_query(text: str, reader) -> Compiled:
+def compile_query(text: str, reader, vocabulary: Vocabulary) -> Compiled:
     """The Whoosh query for a query string; never raises on odd input."""
     try:
-        return Compiler(reader).compile(parse(text))
+        return Compiler(reader, vocabulary).compile(parse(text))
     except Exception:  # noqa: BLE001 - a last resort: search the plain words instead
         plain = " ".join(f'"{w}"' for w in words(text))
-        return Compiler(reader).compile(parse(plain))
+        return Compiler(reader, vocabulary).compile(parse(plain))
 
 
 # ---------------------------------------------------------------- did you mean
 
 
-def corrected_query(text: str, reader) -> str | None:
+def corrected_query(text: str, reader, vocabulary: Vocabulary) -> str | None:
     """The query with its unknown words replaced by the library's nearest words."""
     try:
         node = parse(text)
@@ -462,9 +461,9 @@ def corrected_query(text: str, reader) -> str | None:
         if word.kind != "word" or word.field in ("tag", "path") or word.span == (0, 0):
             continue
         folded = fold(word.text)
-        if len(folded) < 3 or folded.isdigit() or reader.doc_frequency("vocab", folded):
+        if len(folded) < 3 or folded.isdigit() or folded in vocabulary:
             continue
-        better = _nearest_word(folded, reader)
+        better = _nearest_word(folded, reader, vocabulary)
         if better:
             replacements.append((word.span, word.text, better))
     if not replacements:
@@ -476,11 +475,11 @@ def corrected_query(text: str, reader) -> str | None:
     return out if out != text else None
 
 
-def _nearest_word(folded: str, reader) -> str | None:
+def _nearest_word(folded: str, reader, vocabulary: Vocabulary) -> str | None:
     for distance in (1, 2):
         if distance == 2 and len(folded) < 5:
             break  # two edits on a short word reach too many unrelated words
-        candidates = [t for t in reader.terms_within("vocab", folded, distance) if t != folded]
+        candidates = [t for t in vocabulary.within(folded, distance) if t != folded]
         if candidates:
-            return max(candidates, key=lambda t: (reader.doc_frequency("vocab", t), t))
+            return max(candidates, key=lambda t: (word_frequency(reader, t), t))
     return None

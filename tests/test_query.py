@@ -46,7 +46,7 @@ tags = ["food", "recipes"]
 How to make marmalade: simmer the oranges. Interoperable kitchens help.
 """)
     write(root, "notes/undated.txt", "Undated thoughts about drills and orange trees.\n")
-    long_text = ("Filler sentence about nothing much. " * 3000) + "The zeppelin appears only here at the end."
+    long_text = ("Filler sentence about nothing much. " * 3000) + "The zeppelin appears only here at the end, after navigation."
     write(root, "long/long.md", "# A Very Long Article\n\n" + long_text)
     ix = LibraryIndex(library_root(root), data)
     ix.update()
@@ -109,11 +109,13 @@ DRILLS, SUMMIT, CAFE, MARM, UNDATED, LONG = (
     # prefix and fuzzy on words as written
     ("marm*", [CAFE, MARM]),
     ("interop*", [DRILLS, MARM]),
-    ("drilli*", [DRILLS]),  # "drilling" as written, not the stem "drill"
+    ("drilli*", [DRILLS, UNDATED, SUMMIT]),  # expands to "drilling" as written, then searched by its stem
     ("drill*", [DRILLS, UNDATED, SUMMIT]),
-    ("interoperabilty~", [DRILLS]),
+    ("navie*", [DRILLS]),  # the word "navies", not the stem prefix "navi*" that reaches "navigation"
+    ("navi*", [DRILLS, LONG]),
+    ("interoperabilty~", [DRILLS, MARM]),  # interoperability, then its stem (interoperable too)
     ("marmelade~", [CAFE, MARM]),
-    ("inteoperabilty~2", [DRILLS]),
+    ("inteoperabilty~2", [DRILLS, MARM]),
     ("inteoperabilty~", []),
     # a word only near the end of a long article
     ("zeppelin", [LONG]),
