@@ -77,7 +77,7 @@ def queries(seed: int = 3, per_kind: int = 30) -> list[tuple[str, str, str]]:
         out.append(("prefix", f"{w}*", f"{w}*"))
     for _ in range(per_kind):
         w = pick()
-        typo = w[:-2] + w[-1] + w[-2] if len(w) > 3 else w
+        typo = w[:-1]  # one letter missing: one edit away
         out.append(("fuzzy", f"{typo}~", w))  # FTS5 has no fuzzy matching: it answers the intended word
     for _ in range(per_kind):
         w = pick()

@@ -384,7 +384,7 @@ class LibraryIndex:
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool) -> tuple[int, list[Hit]]:
         searcher = self._searcher
         kwargs = {"sortedby": "sortdate", "reverse": True} if sort == "date" else {}
-        results = searcher.search(compiled.query, limit=max(limit, 1), terms=True, **kwargs)
+        results = searcher.search(compiled.query, limit=max(limit, 1), **kwargs)
         total = len(results)
         if not with_hits:
             return total, []
@@ -394,11 +394,9 @@ class LibraryIndex:
     def _hit(self, hit, compiled: Compiled) -> Hit:
         stored = hit.fields()
         terms = Terms(compiled.highlight, compiled.exact)
-        reported = hit.matched_terms() or []
-        matched = {_MATCHED_IN[f] for f, _ in reported if f in _MATCHED_IN}
-        if not matched:
-            # An array union (a large prefix or fuzzy expansion) does not say which field matched.
-            matched |= {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""))}
+        # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
+        # tracks terms for every matching document, a third of a broad query's time.
+        matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""))}
         matched = sorted(matched)
         snippet = make_snippet(stored.get("body", ""), terms)
         if not snippet.spans and "notes" in matched:

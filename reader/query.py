@@ -414,6 +414,8 @@ class Compiler:
         else:
             stems = sorted({stem(w) for w in self._expansion(word)})
         self.highlight.update(stems)
+        if len(stems) > 1:  # an expansion: leave out terms a field does not have (cheap to ask)
+            return _any_of([wq.Term(f, s) for f in targets for s in stems if self.reader.doc_frequency(f, s)])
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
 
     def _exact(self, fieldname: str, value: str, word: Word):

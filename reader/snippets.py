@@ -37,6 +37,16 @@ class Terms:
     def __init__(self, stems: set[str] | frozenset[str] = frozenset(), exact: set[str] | frozenset[str] = frozenset()):
         self.stems = stems
         self.exact = exact
+        self._prefixes: re.Pattern | None = None
+
+    def candidates(self) -> re.Pattern:
+        """A regex that finds every word that could match in ASCII text: a Porter
+        stem is a prefix of its word, but for a final y turned into i ('happi')."""
+        if self._prefixes is None:
+            heads = {s[:-1] if s.endswith("i") else s for s in self.stems | self.exact if s}
+            alternatives = "|".join(sorted((re.escape(h) for h in heads if h), key=len, reverse=True)) or "(?!)"
+            self._prefixes = re.compile(rf"\b(?:{alternatives})", re.IGNORECASE)
+        return self._prefixes
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact)
@@ -53,7 +63,18 @@ class Terms:
 
 
 def _matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), k) for m in WORD_RE.finditer(text) if (k := terms.key(m.group()))]
+    if not text.isascii():  # accents fold away: every word must be looked at
+        return [(m.start(), m.end(), k) for m in WORD_RE.finditer(text) if (k := terms.key(m.group()))]
+    found = []
+    last_end = -1
+    for candidate in terms.candidates().finditer(text):
+        if candidate.start() < last_end:
+            continue
+        word = WORD_RE.match(text, candidate.start())
+        if word and (key := terms.key(word.group())):
+            found.append((word.start(), word.end(), key))
+            last_end = word.end()
+    return found
 
 
 def best_window(matches: list[tuple[int, int, str]], width: int) -> int:

@@ -35,7 +35,7 @@ from reader.ui.models import ID_ROLE, LibraryFilter, LibraryModel, ResultsModel
 from reader.ui.sidebar import Sidebar
 from reader.ui.workers import Bridge, Cancelled, Worker
 
-SEARCH_DELAY_MS = 120
+SEARCH_DELAY_MS = 60
 WATCH_DELAY_MS = 300
 RESCAN_EVERY_MS = 30_000
 SEARCH_LIMIT = 50
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.current_id: str | None = None
         self.nav_source = "library"
         self.search_seq = 0
+        self.shown_seq = 0  # the search whose answer is on screen
         self.render_seq = 0
         self.highlight = Terms()
         self.update_running = False
@@ -555,6 +556,7 @@ class MainWindow(QMainWindow):
         if seq != self.search_seq:
             return  # an older query answered late: drop it
         self.results_model.set_hits(results.hits)
+        self.shown_seq = seq
         count = results.total
         shown = f" — showing the first {len(results.hits)}" if len(results.hits) < count else ""
         self.results_count.setText(f"<b>{count}</b> match{'es' if count != 1 else ''}{shown}")
