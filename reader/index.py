@@ -384,7 +384,8 @@ class LibraryIndex:
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool) -> tuple[int, list[Hit]]:
         searcher = self._searcher
         kwargs = {"sortedby": "sortdate", "reverse": True} if sort == "date" else {}
-        results = searcher.search(compiled.query, limit=max(limit, 1), **kwargs)
+        # optimize=False: count every match in the same pass (we always show the total)
+        results = searcher.search(compiled.query, limit=max(limit, 1), optimize=False, **kwargs)
         total = len(results)
         if not with_hits:
             return total, []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.analysis import WORD_RE, fold, stem, words
+from reader.analysis import WORD_RE, fold, stem
 
 SNIPPET_CHARS = 220
 _SPACE = re.compile(r"\s+")
@@ -59,12 +59,18 @@ class Terms:
         return folded if folded in self.exact else None
 
     def found_in(self, text: str) -> bool:
-        return any(self.key(w) for w in words(text)) if self and text else False
+        return bool(self and text and _matches(text, self, first_only=True))
 
 
-def _matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
+def _matches(text: str, terms: Terms, first_only: bool = False) -> list[tuple[int, int, str]]:
     if not text.isascii():  # accents fold away: every word must be looked at
-        return [(m.start(), m.end(), k) for m in WORD_RE.finditer(text) if (k := terms.key(m.group()))]
+        found = []
+        for m in WORD_RE.finditer(text):
+            if k := terms.key(m.group()):
+                found.append((m.start(), m.end(), k))
+                if first_only:
+                    break
+        return found
     found = []
     last_end = -1
     for candidate in terms.candidates().finditer(text):
@@ -74,6 +80,8 @@ def _matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
         if word and (key := terms.key(word.group())):
             found.append((word.start(), word.end(), key))
             last_end = word.end()
+            if first_only:
+                break
     return found
 
 
