@@ -53,6 +53,15 @@ class ParsedArticle:
     warnings: list[str] = field(default_factory=list)
 
 
+def valid_text(text: str) -> str:
+    """Text that encodes as UTF-8: bytes smuggled in by surrogateescape (from argv or
+    file names) are decoded again, any other lone surrogate becomes U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -80,7 +89,7 @@ def decode_text(data: bytes) -> str:
     head = data[:65536]
     if b"\x00" in head:
         raise NotAnArticle("binary file (contains NUL bytes)")
-    if head and sum(head.count(b) for b in _CONTROL_BYTES) > len(head) // 10:
+    if head and sum(head.count(b) for b in _CONTROL_BYTES) > max(8, len(head) // 10):
         raise NotAnArticle("binary file (mostly control characters)")
     try:
         return data.decode("utf-8")

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reader.analysis import stem, words
+from reader.articles import valid_text
 
 NOTES_FILE = "notes.sqlite"
 EXPORT_FORMAT = "article-reader-notes"
@@ -285,7 +286,7 @@ class NotesStore:
 
 
 def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").strip()
+    text = valid_text(text).replace("\r\n", "\n").strip()
     if not text:
         raise NotesError("a note cannot be empty")
     return text

@@ -27,7 +27,7 @@ import nh3
 from pygments.formatters import HtmlFormatter
 
 from reader.analysis import WORD_RE
-from reader.articles import Article
+from reader.articles import Article, valid_text
 from reader.library import ARTICLE_SUFFIXES
 from reader.snippets import Terms
 
@@ -171,8 +171,15 @@ def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | 
     return "".join(rewriter.out)
 
 
+# Deep nesting makes Python-Markdown's output grow quadratically (10,000 nested
+# list items: 100 MB of HTML, 1.2 s), and the viewer would then choke on it.
+_DEEP_NESTING = re.compile(r"^(?:[ \t]{120,}|(?:>[ \t]*){40,})", re.MULTILINE)
+MAX_HTML_GROWTH = 20
+
+
 def is_too_hard_for_markdown(text: str) -> bool:
-    return len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_BRACKETS or text.count("`") > MAX_BRACKETS
+    return (len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_BRACKETS or text.count("`") > MAX_BRACKETS
+            or text.count("<![") > 100 or _DEEP_NESTING.search(text) is not None)
 
 
 def plain_paragraphs(text: str) -> str:
@@ -185,8 +192,15 @@ def body_html(body: str) -> str:
     if is_too_hard_for_markdown(body):
         note = "<p class='notice'>This article is very large or unusual, so it is shown as plain text.</p>"
         return note + plain_paragraphs(body)
-    converted = markdown.markdown(body, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
-                                  output_format="html")
+    try:
+        converted = markdown.markdown(body, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
+                                      output_format="html")
+    except Exception:  # noqa: BLE001 - Python-Markdown has crashed on odd input before (#1534, #1554)
+        return "<p class='notice'>This article could not be formatted, so it is shown as plain text.</p>" + \
+            plain_paragraphs(body)
+    if len(converted) > MAX_HTML_GROWTH * len(body) + 100_000:
+        return "<p class='notice'>This article is unusually nested, so it is shown as plain text.</p>" + \
+            plain_paragraphs(body)
     return _sanitise(converted)
 
 
@@ -229,7 +243,7 @@ def article_html(article: Article, root: Path | None, terms: Terms | None = None
 
 def note_html(text: str) -> str:
     """A note (Markdown) as safe HTML: no images, no raw HTML, web links only."""
-    converted = markdown.markdown(html.escape(text, quote=False), extensions=_NOTE_EXTENSIONS)
+    converted = markdown.markdown(html.escape(valid_text(text), quote=False), extensions=_NOTE_EXTENSIONS)
     cleaned = nh3.clean(converted, tags=_TAGS - {"img"}, attributes={"a": {"href"}}, url_schemes=_WEB_SCHEMES,
                         link_rel=None)
     return cleaned

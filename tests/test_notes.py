@@ -212,3 +212,11 @@ def test_notes_survive_a_library_that_disappears_and_comes_back(cli, sample_copy
     shutil.move(parked, sample_copy)
     cli("--library", sample_copy, "index")
     assert notes_json(cli, sample_copy)[0]["orphaned"] is False
+
+
+def test_a_note_with_bytes_that_are_not_utf8_is_saved_readably(cli, sample_copy):
+    import subprocess
+    proc = subprocess.run([cli.exe.encode(), b"--library", bytes(sample_copy), b"notes", b"add", DRILLS.encode(),
+                           b"caf\xe9 and \xff"], capture_output=True, env=cli.env)
+    assert proc.returncode == 0, proc.stderr
+    assert notes_json(cli, sample_copy)[0]["text"] == "caf\ufffd and \ufffd"

@@ -1,0 +1,118 @@
+"""Rendering makes no network request, ever, and hostile links go nowhere."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from conftest import write
+from test_gui import open_window, wait_article
+
+
+class CountingServer:
+    def __init__(self):
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                outer.requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class UrlRecorder(QObject):
+    """Stands in for the system browser: records what would have been opened."""
+
+    def __init__(self):
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url):
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def server():
+    s = CountingServer()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def recorder():
+    r = UrlRecorder()
+    for scheme in ("http", "https", "file", "mailto", "javascript", "ftp", "smb"):
+        QDesktopServices.setUrlHandler(scheme, r, "open")
+    yield r
+    for scheme in ("http", "https", "file", "mailto", "javascript", "ftp", "smb"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def hostile_article(port: int) -> str:
+    base = f"http://127.0.0.1:{port}"
+    return f"""---
+title: Hostile Page
+---
+# Hostile Page
+
+![tracker]({base}/pixel.png) <img src="{base}/img.png" onerror="alert(1)">
+<img src="//127.0.0.1:{port}/protocol-relative.png">
+<div style="background-image: url({base}/css-bg.png)">styled</div>
+<style>body {{ background: url({base}/style.png) }}</style>
+<link rel="stylesheet" href="{base}/sheet.css">
+<iframe src="{base}/frame.html"></iframe>
+<script src="{base}/script.js"></script><script>document.title = 'owned'</script>
+<object data="{base}/object.swf"></object><embed src="{base}/embed.swf">
+<video src="{base}/video.mp4" poster="{base}/poster.png"></video>
+<svg><image href="{base}/svg.png"/></svg>
+
+[a javascript link](javascript:alert(1)) [a file link](file:///etc/hostname)
+[a vbscript link](vbscript:msgbox) [a data link](data:text/html,<script>alert(1)</script>)
+[a web link]({base}/clicked-page)
+
+Visible words: platypus.
+"""
+
+
+def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sample_copy, data, server, recorder):
+    write(sample_copy, "hostile/page.md", hostile_article(server.port))
+    write(sample_copy, "hostile/raw.html.md", f'<img src="http://127.0.0.1:{server.port}/raw.png">\n\nRaw.\n')
+    w = open_window(qtbot, sample_copy, data, rows=22)
+    for article_id in ("hostile/page.md", "hostile/raw.html.md", "world/harbour-city-flood-defences.md"):
+        w.open_article(article_id)
+        qtbot.wait(50)
+    w.open_article("hostile/page.md")
+    wait_article(qtbot, w, "platypus")
+    text = w.article_view.toPlainText()
+    assert "document.title" not in text and "alert" not in text
+    assert w.windowTitle() != "owned"
+    for url in ("javascript:alert(1)", "file:///etc/hostname", "vbscript:msgbox", "smb://host/share",
+                "data:text/html,<b>x</b>", "ftp://127.0.0.1/x"):
+        w.article_view.anchorClicked.emit(QUrl(url))
+    qtbot.wait(300)
+    assert recorder.opened == []  # none of those reached the system
+    assert w.article_view.toPlainText() == text  # and the view did not navigate
+    w.article_view.anchorClicked.emit(QUrl(f"http://127.0.0.1:{server.port}/clicked-page"))
+    assert recorder.opened == [f"http://127.0.0.1:{server.port}/clicked-page"]  # handed to the browser, on a click
+    w.set_theme("dark")
+    w.zoom(+2)
+    qtbot.wait(300)
+    assert server.requests == []
+    w.close()
