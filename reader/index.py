@@ -8,9 +8,11 @@ older format or out of step with the other, both are rebuilt from the files.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,8 +233,32 @@ class LibraryIndex:
 
     # ------------------------------------------------------------ updating
 
+    @contextmanager
+    def _exclusive(self):
+        """One updater per library at a time, across processes: without it two fresh
+        runs could both rebuild, one deleting the other's files. Readers never wait."""
+        self.state.mkdir(parents=True, exist_ok=True)
+        with open(self.state / "update.lock", "a+b") as handle:
+            deadline = time.monotonic() + WRITER_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexBusy("the index is being updated by another process; try again shortly") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
     def update(self, rebuild: bool = False, progress: Progress | None = None,
                listing: Listing | None = None) -> IndexReport:
+        with self._exclusive():
+            return self._update(rebuild, progress, listing)
+
+    def _update(self, rebuild: bool, progress: Progress | None, listing: Listing | None) -> IndexReport:
         """Bring the index in line with the library, re-reading only changed files.
 
         Articles stream into one writer as they are read, so memory stays bounded
@@ -322,6 +348,11 @@ class LibraryIndex:
 
     def reindex_notes(self, article_ids: list[str]) -> None:
         """Re-index articles whose notes changed, from the catalog's files."""
+        if article_ids and self.is_open:
+            with self._exclusive():
+                self._reindex_notes(article_ids)
+
+    def _reindex_notes(self, article_ids: list[str]) -> None:
         batch = _Batch(self)
         try:
             for article_id in article_ids:

@@ -19,6 +19,8 @@ from reader.analysis import stem, words
 from reader.articles import valid_text
 
 NOTES_FILE = "notes.sqlite"
+BACKUP_DIR = "backups"
+BACKUPS_KEPT = 7
 EXPORT_FORMAT = "article-reader-notes"
 
 # Forward migrations, applied in order; each keeps every existing note.
@@ -126,14 +128,75 @@ class NotesStore:
             _migrate(db)
         except sqlite3.DatabaseError as exc:
             raise NotesError(f"cannot open the notes database {path}: {exc}") from None
-        return cls(db, path, set_aside)
+        store = cls(db, path, set_aside)
+        if set_aside is None:
+            store.back_up_if_due()
+        return store
+
+    # ------------------------------------------------------------ backups
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.parent / BACKUP_DIR
+
+    def backups(self) -> list[Path]:
+        """Verified daily backups, newest first."""
+        return sorted(self.backup_dir.glob("notes-*.sqlite"), reverse=True)
+
+    def back_up_if_due(self, today: dt.date | None = None) -> Path | None:
+        """Once a day, on first use: SQLite's online backup to a temp file, checked
+        with integrity_check before it takes its place; the last 7 are kept.
+        A failure to back up never stops the store from working."""
+        today = today or dt.date.today()
+        target = self.backup_dir / f"notes-{today.isoformat()}.sqlite"
+        if target.exists() or not self.db.execute("SELECT count(*) FROM notes").fetchone()[0]:
+            return None
+        try:
+            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(".tmp")
+            copy = sqlite3.connect(temporary)
+            try:
+                self.db.backup(copy)
+                ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            finally:
+                copy.close()
+            if not ok:
+                temporary.unlink(missing_ok=True)
+                return None
+            os.replace(temporary, target)
+            for old in self.backups()[BACKUPS_KEPT:]:
+                old.unlink(missing_ok=True)
+            return target
+        except (OSError, sqlite3.Error):
+            return None
+
+    def restore_backup(self, backup: Path) -> Path:
+        """Replace the notes with a backup's; the current database is set aside, not lost."""
+        backup = Path(backup).expanduser().absolute()
+        if not backup.is_file() or not _healthy(backup) or not _has_notes_table(backup):
+            raise NotesError(f"{backup} is not a readable notes backup")
+        self.db.close()
+        aside = _set_aside(self.path, "replaced")
+        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        target = sqlite3.connect(self.path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        self.db = _connect(self.path)
+        _migrate(self.db)
+        return aside
 
     def damage_message(self) -> str | None:
         if self.set_aside is None:
             return None
+        newest = self.backups()[:1]
+        offer = (f" The newest backup is {newest[0]}: restore it with "
+                 f"'article-reader notes restore-backup {newest[0]}'." if newest else "")
         return (
-            f"the notes database was damaged; it was moved, untouched, to {self.set_aside}. "
-            f"Recover with: sqlite3 '{self.set_aside}' .recover | sqlite3 recovered.sqlite"
+            f"the notes database was damaged; it was moved, untouched, to {self.set_aside}.{offer} "
+            f"Or recover its notes with: sqlite3 '{self.set_aside}' .recover | sqlite3 recovered.sqlite"
         )
 
     def close(self) -> None:
@@ -312,13 +375,23 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def _set_aside(path: Path) -> Path:
+def _has_notes_table(path: Path) -> bool:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name='notes'").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
+
+def _set_aside(path: Path, why: str = "damaged") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
     n = 1
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
     os.replace(path, target)
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)

@@ -45,6 +45,11 @@ def add_notes_parser(sub) -> None:
     imp = verbs.add_parser("import", help="add the notes of a JSON export (never twice)")
     imp.add_argument("file")
 
+    backups = verbs.add_parser("backups", help="the automatic daily backups (the last 7), newest first")
+    backups.add_argument("--json", action="store_true")
+    restore = verbs.add_parser("restore-backup", help="replace the notes with a backup's (the current ones are set aside)")
+    restore.add_argument("file")
+
 
 def run_notes(ctx, args) -> int:
     from reader.cli import CommandError
@@ -68,6 +73,12 @@ def run_notes(ctx, args) -> int:
             _export(ctx, args)
         elif args.verb == "import":
             _import(ctx, args)
+        elif args.verb == "backups":
+            _list_backups(store, args.json)
+        elif args.verb == "restore-backup":
+            aside = store.restore_backup(Path(args.file))
+            ctx.update()  # re-attach and re-index the restored notes
+            print(f"restored {args.file}; the notes it replaced are kept at {aside}")
     except NotesError as exc:
         raise CommandError(str(exc)) from None
     return 0
@@ -181,6 +192,26 @@ def _export(ctx, args) -> None:
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"exported {len([n for n in store.all_notes() if not n.deleted])} notes to {target}", file=sys.stderr)
+
+
+def _list_backups(store, as_json: bool) -> None:
+    import sqlite3
+
+    rows = []
+    for path in store.backups():
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            count = db.execute("SELECT count(*) FROM notes WHERE deleted IS NULL").fetchone()[0]
+        finally:
+            db.close()
+        rows.append({"path": str(path), "date": path.stem.removeprefix("notes-"), "notes": count})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        print(f"No backups yet (one is made each day the notes are used, in {store.backup_dir}).")
+    for row in rows:
+        print(f"{row['date']}  {row['notes']:>5} notes  {row['path']}")
 
 
 def _import(ctx, args) -> None:

@@ -68,11 +68,11 @@ class ReaderService:
         """What the catalog knows, newest first: shown before any re-check."""
         if not self.index.exists():
             return []
-        self.index.open()
+        self.index.open(repair=False)  # only update() repairs, under the update lock
         return self.index.articles()
 
     def article(self, article_id: str) -> ArticleInfo | None:
-        self.index.open()
+        self.index.open(repair=False)
         return self.index.catalog.get(article_id) if self.index.catalog else None
 
     def read(self, article_id: str) -> Article:
@@ -117,6 +117,7 @@ class ReaderService:
 
     def _reindexed(self, note: Note) -> Note:
         if not note.orphaned:
-            self.index.open()
-            self.index.reindex_notes([note.article])
+            self.index.open(repair=False)
+            if self.index.is_open:
+                self.index.reindex_notes([note.article])
         return note

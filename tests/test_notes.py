@@ -220,3 +220,43 @@ def test_a_note_with_bytes_that_are_not_utf8_is_saved_readably(cli, sample_copy)
                            b"caf\xe9 and \xff"], capture_output=True, env=cli.env)
     assert proc.returncode == 0, proc.stderr
     assert notes_json(cli, sample_copy)[0]["text"] == "caf\ufffd and \ufffd"
+
+
+def test_a_verified_backup_is_made_daily_and_only_the_last_seven_are_kept(data):
+    import datetime as dt
+
+    store = NotesStore.open(data)
+    assert store.backups() == []  # nothing to back up yet
+    store.add("/lib", "a.md", "h", "A", "precious")
+    first = store.back_up_if_due()
+    assert first is not None and first.name == f"notes-{dt.date.today().isoformat()}.sqlite"
+    assert store.back_up_if_due() is None  # once a day
+    for days in range(1, 12):
+        store.back_up_if_due(dt.date.today() + dt.timedelta(days=days))
+    kept = store.backups()
+    assert len(kept) == 7 and kept[0].name.endswith(f"{(dt.date.today() + dt.timedelta(days=11)).isoformat()}.sqlite")
+    with sqlite3.connect(kept[-1]) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT text FROM notes").fetchall() == [("precious",)]
+    store.close()
+
+
+def test_backups_can_be_listed_and_restored_and_are_offered_after_damage(cli, sample_copy, data):
+    add(cli, sample_copy, DRILLS, "Saved before the accident.")
+    cli("--library", sample_copy, "notes", "list")  # first use today: a backup is made
+    listed = cli.json("--library", sample_copy, "notes", "backups", "--json")
+    assert len(listed) == 1 and listed[0]["notes"] == 1
+    for side in ("notes.sqlite-wal", "notes.sqlite-shm"):
+        (data / side).unlink(missing_ok=True)
+    (data / "notes.sqlite").write_bytes(b"garbage" * 1000)
+    proc = cli("--library", sample_copy, "notes", "list")
+    assert f"restore-backup {listed[0]['path']}" in proc.stderr
+    assert notes_json(cli, sample_copy) == []
+    out = cli("--library", sample_copy, "notes", "restore-backup", listed[0]["path"]).stdout
+    assert "restored" in out
+    restored = notes_json(cli, sample_copy)
+    assert [n["text"] for n in restored] == ["Saved before the accident."] and restored[0]["article"] == DRILLS
+    assert search_ids(cli, sample_copy, "accident") == [DRILLS]
+    bogus = data / "bogus.sqlite"
+    bogus.write_bytes(b"nope")
+    assert "not a readable notes backup" in cli("--library", sample_copy, "notes", "restore-backup", bogus, check=1).stderr

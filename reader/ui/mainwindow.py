@@ -851,7 +851,7 @@ class MainWindow(QMainWindow):
         """Show the change, count it, and make it findable by search at once."""
         if note.article == self.current_id:
             self._load_comments()
-        self.bridge.submit(self.indexer, lambda svc, w, j: (svc.index.open(), svc.index.reindex_notes([note.article]),
+        self.bridge.submit(self.indexer, lambda svc, w, j: (svc.index.open(repair=False), svc.index.reindex_notes([note.article]),
                                                             svc.note_counts(), len(svc.orphaned_notes())),
                            self._on_notes_reindexed)
 
