@@ -283,12 +283,20 @@ def main() -> int:
     size_mb = sum(p.stat().st_size for p in library.rglob("*.md")) / 1e6
     results = {"articles": args.articles, "megabytes": round(size_mb, 1), "runs": args.runs,
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    out = work / f"results-{args.articles}.json"
+
+    def save(phase: str) -> None:
+        out.write_text(json.dumps(results, indent=2))
+        print(f"[{time.strftime('%H:%M:%S')}] {phase} done", file=sys.stderr, flush=True)
+
     results["index"] = index_timings(library, work, args.runs)
+    save("index")
     results["search"] = search_timings(library, work, passes=args.runs)
+    save("search")
     results["desktop"] = desktop_timings(library, work, args.articles, args.runs)
+    save("desktop")
     reindex_timings(library, work, args.runs, results["index"])
-    work.mkdir(parents=True, exist_ok=True)
-    (work / f"results-{args.articles}.json").write_text(json.dumps(results, indent=2))
+    save("re-index")
     print(f"{args.articles} articles, {size_mb:.1f} MB, {results['machine']}; medians of {args.runs} runs\n")
     print(table(results))
     return 0

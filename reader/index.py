@@ -383,12 +383,28 @@ class LibraryIndex:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
+    def listed_articles(self) -> list[ArticleInfo]:
+        """The catalog's articles without opening Whoosh: what a window shows at launch,
+        before any check (the update that follows corrects anything stale)."""
+        if self.catalog is not None:
+            return self.articles()
+        path = self.state / "catalog.sqlite"
+        if not path.exists():
+            return []
+        try:
+            catalog = Catalog(path)
+        except Exception:  # noqa: BLE001 - a damaged cache lists nothing; the update rebuilds it
+            return []
+        try:
+            if catalog.get_meta("format") != f"{INDEX_FORMAT}.{CATALOG_FORMAT}":
+                return []
+            return _newest_first(catalog.entries().values())
+        finally:
+            catalog.close()
+
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first, undated last."""
-        entries = list(self.catalog.entries().values()) if self.catalog else []
-        entries.sort(key=lambda a: a.id)
-        entries.sort(key=lambda a: a.date or dt.date.min, reverse=True)
-        return entries
+        return _newest_first(self.catalog.entries().values()) if self.catalog else []
 
     def vocabulary(self) -> Vocabulary:
         """The words as written, reloaded from the catalog when the index has moved on."""
@@ -444,6 +460,12 @@ class LibraryIndex:
             snippet=snippet,
             matched_in=tuple(matched),
         )
+
+
+def _newest_first(infos) -> list[ArticleInfo]:
+    entries = sorted(infos, key=lambda a: a.id)
+    entries.sort(key=lambda a: a.date or dt.date.min, reverse=True)
+    return entries
 
 
 def _same_stats(before: ArticleInfo | None, entry: FileEntry) -> bool:

@@ -64,6 +64,10 @@ class ReaderService:
         changed = self.notes.follow_library(self.library, entries)
         self.index.reindex_notes(sorted(i for i in changed if i in entries))
 
+    def listed_articles(self) -> list[ArticleInfo]:
+        """The last known list, from the catalog alone (fast, for a window at launch)."""
+        return self.index.listed_articles()
+
     def articles(self) -> list[ArticleInfo]:
         """What the catalog knows, newest first: shown before any re-check."""
         if not self.index.exists():

@@ -514,3 +514,18 @@ def test_the_corpora_open_with_the_newest_first(qtbot, tmp_path, data):
     all_dates = sorted((a.date for a in w.library_model.articles if a.date), reverse=True)
     assert dates == [d.isoformat() for d in all_dates[:10]]
     w.close()
+
+
+def test_two_windows_on_one_data_dir_both_save_comments(qtbot, sample_copy, data):
+    first = open_window(qtbot, sample_copy, data)
+    second = open_window(qtbot, sample_copy, data)
+    for window, text in ((first, "from the first window"), (second, "from the second window")):
+        window.open_article(DRILLS)
+        wait_article(qtbot, window, "Keen Sword")
+        leave_comment(qtbot, window, text)
+        qtbot.waitUntil(lambda w=window, t=text: t in comments(w), timeout=WAIT)
+    first.open_article(NEWEST)
+    first.open_article(DRILLS)
+    qtbot.waitUntil(lambda: comments(first) == ["from the first window", "from the second window"], timeout=WAIT)
+    first.close()
+    second.close()

@@ -62,7 +62,7 @@ class Rendered:
 
 def _refreshed(service: ReaderService, report=None) -> Refreshed:
     return Refreshed(
-        articles=service.articles(), counts=service.note_counts(), orphans=len(service.orphaned_notes()),
+        articles=service.articles() if report else service.listed_articles(), counts=service.note_counts(), orphans=len(service.orphaned_notes()),
         folders=library_folders(service.root), skipped=len(report.skipped) if report else 0,
         rebuilt=report.rebuilt if report else None,
         changed=bool(report and (report.added or report.updated or report.removed)),
@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.undo_timer = QTimer(self, singleShot=True, interval=12_000)
         self.save_timer = QTimer(self, singleShot=True, interval=1500)
+        self.nav_timer = QTimer(self, singleShot=True, interval=0)
 
     def _build_find_bar(self) -> QWidget:
         bar = QWidget()
@@ -332,8 +333,10 @@ class MainWindow(QMainWindow):
         self.library_view.clicked.connect(lambda idx: self.open_article(idx.data(ID_ROLE), "library"))
         self.results_view.activated.connect(lambda idx: self.open_article(idx.data(ID_ROLE), "search"))
         self.results_view.clicked.connect(lambda idx: self.open_article(idx.data(ID_ROLE), "search"))
-        self.library_filter.layoutChanged.connect(self._update_nav)
-        self.library_filter.rowsInserted.connect(self._update_nav)
+        # Rows arrive in thousands while indexing: refresh previous/next once, after them.
+        self.library_filter.layoutChanged.connect(self.nav_timer.start)
+        self.library_filter.rowsInserted.connect(self.nav_timer.start)
+        self.nav_timer.timeout.connect(self._update_nav)
         self.sidebar.folder_chosen.connect(self._filter_folder)
         self.sidebar.tag_chosen.connect(self._filter_tag)
         self.sidebar.orphans_requested.connect(self.show_orphans)

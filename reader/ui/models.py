@@ -33,6 +33,8 @@ class LibraryModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self.note_counts: dict[str, int] = {}
         self.read: set[str] = set()
+        self.sort_column = 1
+        self.sort_order = Qt.DescendingOrder
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -79,18 +81,35 @@ class LibraryModel(QAbstractTableModel):
         return str(count) if count else ""
 
     def _sort_key(self, info: ArticleInfo, column: int):
+        title = info.title.casefold()
         if column == 1:
-            return info.date.toordinal() if info.date else 0  # undated sort below every date
+            return (info.date.toordinal() if info.date else 0, title)  # undated sort below every date
         if column == 4:
-            return self.note_counts.get(info.id, 0)
-        return self._display(info, column).casefold()
+            return (self.note_counts.get(info.id, 0), title)
+        return (self._display(info, column).casefold(), title)
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sort the list itself (Python's sort: milliseconds for 10k rows), rather than
+        letting a proxy call back into Python for every comparison."""
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        kept = [(self.articles[i.row()].id, i.column()) for i in old]
+        self._sort_in_place()
+        self.changePersistentIndexList(old, [self.index(self._row_of[a], c) for a, c in kept])
+        self.layoutChanged.emit()
+
+    def _sort_in_place(self) -> None:
+        self.articles.sort(key=lambda a: self._sort_key(a, self.sort_column),
+                           reverse=self.sort_order == Qt.DescendingOrder)
+        self._row_of = {a.id: i for i, a in enumerate(self.articles)}
 
     # ------------------------------------------------------------ changes
 
     def set_articles(self, articles: list[ArticleInfo]) -> None:
         self.beginResetModel()
         self.articles = list(articles)
-        self._row_of = {a.id: i for i, a in enumerate(self.articles)}
+        self._sort_in_place()
         self.endResetModel()
 
     def merge(self, batch: list[ArticleInfo]) -> None:
@@ -108,6 +127,7 @@ class LibraryModel(QAbstractTableModel):
                 self._row_of[info.id] = start + offset
                 self.articles.append(info)
             self.endInsertRows()
+            self.sort(self.sort_column, self.sort_order)
 
     def set_note_counts(self, counts: dict[str, int]) -> None:
         self.note_counts = counts
@@ -139,7 +159,9 @@ class LibraryFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.folder: str | None = None
         self.tag: str | None = None
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)  # the proxy keeps the source's order
 
     def set_folder(self, folder: str | None) -> None:
         self.folder = folder
@@ -156,12 +178,6 @@ class LibraryFilter(QSortFilterProxyModel):
         if self.tag and self.tag.casefold() not in {t.casefold() for t in info.tags}:
             return False
         return True
-
-    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a == b:  # ties in a stable, meaningful order: by title
-            return left.siblingAtColumn(0).data(SORT_ROLE) > right.siblingAtColumn(0).data(SORT_ROLE)
-        return a < b
 
     def ids(self) -> list[str]:
         return [self.index(r, 0).data(ID_ROLE) for r in range(self.rowCount())]
