@@ -75,7 +75,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]")  # NUL is checked on its own
 _SINGLE_BYTE_CODEPAGES = [
     "cp1251", "koi8_r", "cp1250", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "iso8859_5", "cp866",
 ]
@@ -89,7 +89,7 @@ def decode_text(data: bytes) -> str:
     head = data[:65536]
     if b"\x00" in head:
         raise NotAnArticle("binary file (contains NUL bytes)")
-    if head and sum(head.count(b) for b in _CONTROL_BYTES) > max(8, len(head) // 10):
+    if head and len(_CONTROL_BYTES.findall(head)) > max(8, len(head) // 10):
         raise NotAnArticle("binary file (mostly control characters)")
     try:
         return data.decode("utf-8")

@@ -224,6 +224,9 @@ class NotesStore:
     def all_notes(self) -> list[Note]:
         return self._select("1=1")
 
+    def has_notes(self, library: str) -> bool:
+        return self.db.execute("SELECT 1 FROM notes WHERE library=? LIMIT 1", (library,)).fetchone() is not None
+
     def counts(self, library: str) -> dict[str, int]:
         rows = self.db.execute(
             "SELECT article, count(*) FROM notes WHERE library=? AND deleted IS NULL AND orphaned=0 GROUP BY article",

@@ -60,6 +60,8 @@ class ReaderService:
         return report
 
     def follow_notes(self) -> None:
+        if not self.notes.has_notes(self.library):
+            return  # nothing to follow: spare re-reading the whole catalog
         entries = self.index.catalog.entries()
         changed = self.notes.follow_library(self.library, entries)
         self.index.reindex_notes(sorted(i for i in changed if i in entries))
