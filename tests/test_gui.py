@@ -529,3 +529,11 @@ def test_two_windows_on_one_data_dir_both_save_comments(qtbot, sample_copy, data
     qtbot.waitUntil(lambda: comments(first) == ["from the first window", "from the second window"], timeout=WAIT)
     first.close()
     second.close()
+
+
+def test_closing_while_a_search_is_pending_is_quiet(qtbot, sample_copy, data):
+    w = open_window(qtbot, sample_copy, data)
+    qtbot.keyClicks(find(w, QLineEdit, "searchField"), "drills")
+    assert w.search_timer.isActive()
+    w.close()
+    qtbot.wait(300)  # past the debounce: an exception in a Qt callback would fail this test

@@ -391,7 +391,9 @@ class MainWindow(QMainWindow):
 
     def _stop_library(self) -> None:
         self._save_reading()
-        self.rescan_timer.stop()
+        for timer in (self.rescan_timer, self.search_timer, self.watch_timer, self.undo_timer, self.save_timer,
+                      self.nav_timer):
+            timer.stop()  # none may fire into a window whose workers are gone
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
         if self.watcher.files():
@@ -539,6 +541,8 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     def run_search(self) -> None:
+        if self.bridge is None:
+            return
         text = self.search_field.text()
         if not text.strip():
             self.search_seq += 1
@@ -682,6 +686,8 @@ class MainWindow(QMainWindow):
         self._watch_current_file()
 
     def _render_current(self) -> None:
+        if self.bridge is None:
+            return
         article_id = self.current_id
         previous, following = self._neighbours()
         prev_n = Neighbour(previous, self._title_of(previous)) if previous else None
@@ -789,6 +795,8 @@ class MainWindow(QMainWindow):
             self.focus_comment()
 
     def _load_comments(self) -> None:
+        if self.bridge is None:
+            return
         article_id = self.current_id
         self.comments.show()
         self.comments.set_article(article_id)
