@@ -537,3 +537,9 @@ def test_closing_while_a_search_is_pending_is_quiet(qtbot, sample_copy, data):
     assert w.search_timer.isActive()
     w.close()
     qtbot.wait(300)  # past the debounce: an exception in a Qt callback would fail this test
+
+
+def test_undated_articles_are_last_in_title_order(window):
+    view = library_view(window)
+    titles = [view.model().index(r, 0).data() for r in range(17, 20)]
+    assert titles == ["Comet returns", "Solar Paint Moves Out of the Laboratory", "Video Calls, Everywhere, All at Once"]

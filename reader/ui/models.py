@@ -81,12 +81,11 @@ class LibraryModel(QAbstractTableModel):
         return str(count) if count else ""
 
     def _sort_key(self, info: ArticleInfo, column: int):
-        title = info.title.casefold()
         if column == 1:
-            return (info.date.toordinal() if info.date else 0, title)  # undated sort below every date
+            return info.date.toordinal() if info.date else 0  # undated sort below every date
         if column == 4:
-            return (self.note_counts.get(info.id, 0), title)
-        return (self._display(info, column).casefold(), title)
+            return self.note_counts.get(info.id, 0)
+        return self._display(info, column).casefold()
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         """Sort the list itself (Python's sort: milliseconds for 10k rows), rather than
@@ -100,6 +99,7 @@ class LibraryModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sort_in_place(self) -> None:
+        self.articles.sort(key=lambda a: a.title.casefold())  # ties stay A to Z: the sort below is stable
         self.articles.sort(key=lambda a: self._sort_key(a, self.sort_column),
                            reverse=self.sort_order == Qt.DescendingOrder)
         self._row_of = {a.id: i for i, a in enumerate(self.articles)}
