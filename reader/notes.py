@@ -9,6 +9,7 @@ nothing but the user ever deletes one (and deleting goes to a trash first).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sqlite3
 import uuid
@@ -120,14 +121,22 @@ class NotesStore:
     def open(cls, data: Path) -> "NotesStore":
         data.mkdir(parents=True, exist_ok=True)
         path = data / NOTES_FILE
-        set_aside = None
-        if path.exists() and not _healthy(path):
-            set_aside = _set_aside(path)
-        try:
-            db = _connect(path)
-            _migrate(db)
-        except sqlite3.DatabaseError as exc:
-            raise NotesError(f"cannot open the notes database {path}: {exc}") from None
+        # One process at a time checks, sets aside, creates and migrates: two opening a
+        # fresh database at once made one fail with "database is locked" while the other
+        # switched it to WAL. Held for milliseconds; the store itself needs no lock.
+        with open(data / "notes.lock", "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                set_aside = None
+                if path.exists() and not _healthy(path):
+                    set_aside = _set_aside(path)
+                try:
+                    db = _connect(path)
+                    _migrate(db)
+                except sqlite3.DatabaseError as exc:
+                    raise NotesError(f"cannot open the notes database {path}: {exc}") from None
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
         store = cls(db, path, set_aside)
         if set_aside is None:
             store.back_up_if_due()

@@ -51,3 +51,23 @@ def test_an_indexer_killed_mid_build_leaves_no_stale_lock_and_the_next_run_finis
     assert time.monotonic() - started < 240
     assert report["added"] + report["unchanged"] == 857
     assert cli.json("--library", CORPORA, "search", "ferrocene", "--json")["total"] == 11
+
+
+def test_many_processes_opening_a_fresh_notes_store_at_once_all_succeed(tmp_path):
+    import sys
+
+    go = tmp_path / "go"
+    code = ("import sys, time, pathlib\n"
+            "from reader.notes import NotesStore\n"
+            "go = pathlib.Path(sys.argv[2])\n"
+            "while not go.exists(): time.sleep(0.001)\n"
+            "store = NotesStore.open(pathlib.Path(sys.argv[1]))\n"
+            "store.add('/lib', 'a.md', 'h', 'A', 'hello from ' + sys.argv[3])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "data"), str(go), str(i)],
+                              stderr=subprocess.PIPE, text=True) for i in range(8)]
+    time.sleep(1.0)  # all started and waiting
+    go.touch()
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
+    from reader.notes import NotesStore
+    assert len(NotesStore.open(tmp_path / "data").all_notes()) == 8
