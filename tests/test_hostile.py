@@ -114,3 +114,30 @@ def test_a_file_deleted_between_scan_and_read_is_skipped(library, data, monkeypa
     report = LibraryIndex(library_root(library), data).update()
     assert report.added == 1
     assert [(s.path, s.reason) for s in report.skipped] == [("goes.md", "file disappeared while reading")]
+
+
+def snapshot(root):
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if not p.is_symlink()}
+
+
+def test_nothing_is_written_outside_the_data_dir_or_the_chosen_export_file(cli, tmp_path, data):
+    library = tmp_path / "lib"
+    write(library, "dots..and..more/name.md", "# Dots\ntext")
+    write(library, "CON.md", "# Reserved name\ntext")
+    write(library, "a/" + "x" * 200 + ".md", "# Long name\ntext")
+    before = {p: v for p, v in snapshot(tmp_path).items() if data not in p.parents and p != data}
+    cli("--library", library, "index")
+    for article in ("dots..and..more/name.md", "CON.md"):
+        cli("--library", library, "notes", "add", article, "../../../etc/passwd /tmp/x `rm -rf /` $(reboot) <script>")
+    cli("--library", library, "search", "../../etc")
+    target = tmp_path / "exports" / "notes.md"
+    target.parent.mkdir()
+    before[target.parent] = (target.parent.stat().st_size, target.parent.stat().st_mtime_ns)
+    cli("--library", library, "notes", "export", "-o", target)
+    cli("--library", library, "notes", "export", "--format", "json", "-o", target, "--force")
+    after = {p: v for p, v in snapshot(tmp_path).items() if data not in p.parents and p not in (data, target)}
+    after.pop(target.parent, None)
+    before.pop(target.parent, None)
+    assert after == before  # the library, the home folder and everything else are untouched
+    assert json.loads(target.read_text())["notes"][0]["text"].startswith("../../../etc/passwd")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["notes.md"]  # no stray temp files
