@@ -78,8 +78,6 @@ class IndexReport:
     seconds: float = 0.0
     rebuilt: str | None = None  # why the index was rebuilt from scratch, if it was
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id), same content
-    removed_ids: list[str] = field(default_factory=list)
-    changed_ids: list[str] = field(default_factory=list)  # added or updated
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,6 @@ class SearchResults:
     hits: list[Hit]
     suggestion: str | None
     highlight: frozenset[str] = frozenset()  # stems to emphasise in the article view
-    exact: frozenset[str] = frozenset()  # words as written (prefix/fuzzy) to emphasise
 
 
 def _date_number(day: dt.date | None) -> int:
@@ -299,8 +296,6 @@ class LibraryIndex:
             batch.cancel()
             raise
         report.removed = len(removed)
-        report.removed_ids = removed
-        report.changed_ids = [info.id for info in batch.infos]
         report.renamed = _renames(old, removed, batch.infos)
         report.seconds = time.perf_counter() - started
         return report
@@ -426,7 +421,7 @@ class LibraryIndex:
             if better:
                 better_total, _ = self._run(compile_query(better, searcher.reader(), vocabulary), 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
-        return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight), frozenset(compiled.exact))
+        return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool) -> tuple[int, list[Hit]]:
         searcher = self._searcher
@@ -441,7 +436,7 @@ class LibraryIndex:
 
     def _hit(self, hit, compiled: Compiled) -> Hit:
         stored = hit.fields()
-        terms = Terms(compiled.highlight, compiled.exact)
+        terms = Terms(compiled.highlight)
         # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
         # tracks terms for every matching document, a third of a broad query's time.
         matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""))}

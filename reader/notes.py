@@ -13,6 +13,7 @@ import fcntl
 import os
 import sqlite3
 import uuid
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -358,6 +359,31 @@ class NotesStore:
                 rows,
             )
             return self.db.total_changes - before
+
+
+def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
+    by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    for note in notes:
+        if not note.deleted:
+            by_article[(note.library, note.article)].append(note)
+    out = ["# Notes from Article Reader", ""]
+    for (library, article), items in sorted(by_article.items()):
+        title = items[-1].article_title or article
+        out.append(f"## {title}")
+        out.append("")
+        details = [f"`{article}`", f"in {library}"]
+        if dates.get(article):
+            details.insert(0, dates[article])
+        if any(n.orphaned for n in items):
+            details.append("**article missing**")
+        out.append(" · ".join(details))
+        out.append("")
+        for note in items:
+            stamp = local_time(note.created)
+            if note.updated != note.created:
+                stamp += f" (edited {local_time(note.updated)})"
+            out += [f"### {stamp}", "", note.text, ""]
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _clean(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from reader.notes import Note, NotesError, local_time
@@ -145,40 +144,11 @@ def _print_notes(notes: list[Note], as_json: bool) -> None:
             print(f"    {line}")
 
 
-def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
-    by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    for note in notes:
-        if not note.deleted:
-            by_article[(note.library, note.article)].append(note)
-    out = ["# Notes from Article Reader", ""]
-    for (library, article), items in sorted(by_article.items()):
-        title = items[-1].article_title or article
-        out.append(f"## {title}")
-        out.append("")
-        details = [f"`{article}`", f"in {library}"]
-        if dates.get(article):
-            details.insert(0, dates[article])
-        if any(n.orphaned for n in items):
-            details.append("**article missing**")
-        out.append(" · ".join(details))
-        out.append("")
-        for note in items:
-            stamp = local_time(note.created)
-            if note.updated != note.created:
-                stamp += f" (edited {local_time(note.updated)})"
-            out += [f"### {stamp}", "", note.text, ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
 def _export(ctx, args) -> None:
     from reader.cli import CommandError
 
     store = ctx.notes
-    if args.format == "json":
-        payload = json.dumps(store.export_json(), ensure_ascii=False, indent=2) + "\n"
-    else:
-        dates = {i.id: i.date.isoformat() for i in ctx.service.articles() if i.date}
-        payload = notes_markdown(store.all_notes(), dates)
+    payload = ctx.service.export_notes(args.format)
     if not args.output or args.output == "-":
         sys.stdout.write(payload)
         return

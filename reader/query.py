@@ -335,7 +335,6 @@ def _any_of(queries: list):
 class Compiled:
     query: object
     highlight: set[str] = field(default_factory=set)  # stems to emphasise in snippets
-    exact: set[str] = field(default_factory=set)  # folded words (prefix/fuzzy) to emphasise
 
 
 def word_frequency(reader, word: str) -> int:
@@ -353,11 +352,10 @@ class Compiler:
         self.reader = reader
         self.vocabulary = vocabulary
         self.highlight: set[str] = set()
-        self.exact: set[str] = set()
 
     def compile(self, node) -> Compiled:
         query = self._node(node) if node is not None else wq.NullQuery
-        return Compiled(query or wq.NullQuery, self.highlight, self.exact)
+        return Compiled(query or wq.NullQuery, self.highlight)
 
     def _node(self, node):
         if isinstance(node, Word):

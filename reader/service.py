@@ -6,6 +6,7 @@ must not be shared): the GUI gives each of its worker threads its own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from reader.articles import Article, NotAnArticle
@@ -13,7 +14,7 @@ from reader.catalog import ArticleInfo
 from reader.index import IndexReport, LibraryIndex, Progress, SearchResults
 from reader.library import FileEntry, read_article
 from reader.locations import remember_library
-from reader.notes import Note, NotesError, NotesStore
+from reader.notes import Note, NotesError, NotesStore, notes_markdown
 
 
 class ReaderService:
@@ -103,6 +104,13 @@ class ReaderService:
 
     def orphaned_notes(self) -> list[Note]:
         return self.notes.notes(self.library, orphaned=True)
+
+    def export_notes(self, fmt: str) -> str:
+        """Every note as Markdown ('md', grouped by article) or JSON ('json', to import again)."""
+        if fmt == "json":
+            return json.dumps(self.notes.export_json(), ensure_ascii=False, indent=2) + "\n"
+        dates = {i.id: i.date.isoformat() for i in self.articles() if i.date}
+        return notes_markdown(self.notes.all_notes(), dates)
 
     def add_note(self, article_id: str, text: str) -> Note:
         info = self.article(article_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.analysis import WORD_RE, fold, stem
+from reader.analysis import WORD_RE, stem
 
 SNIPPET_CHARS = 220
 _SPACE = re.compile(r"\s+")
@@ -32,31 +32,27 @@ class Snippet:
 
 
 class Terms:
-    """What counts as a match: a word whose stem is wanted, or a word wanted as written."""
+    """What counts as a match: a word whose stem is wanted."""
 
-    def __init__(self, stems: set[str] | frozenset[str] = frozenset(), exact: set[str] | frozenset[str] = frozenset()):
+    def __init__(self, stems: set[str] | frozenset[str] = frozenset()):
         self.stems = stems
-        self.exact = exact
         self._prefixes: re.Pattern | None = None
 
     def candidates(self) -> re.Pattern:
         """A regex that finds every word that could match in ASCII text: a Porter
         stem is a prefix of its word, but for a final y turned into i ('happi')."""
         if self._prefixes is None:
-            heads = {s[:-1] if s.endswith("i") else s for s in self.stems | self.exact if s}
+            heads = {s[:-1] if s.endswith("i") else s for s in self.stems if s}
             alternatives = "|".join(sorted((re.escape(h) for h in heads if h), key=len, reverse=True)) or "(?!)"
             self._prefixes = re.compile(rf"\b(?:{alternatives})", re.IGNORECASE)
         return self._prefixes
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.exact)
+        return bool(self.stems)
 
     def key(self, word: str) -> str | None:
         stemmed = stem(word)
-        if stemmed in self.stems:
-            return stemmed
-        folded = fold(word)
-        return folded if folded in self.exact else None
+        return stemmed if stemmed in self.stems else None
 
     def found_in(self, text: str) -> bool:
         return bool(self and text and _matches(text, self, first_only=True))

@@ -26,6 +26,7 @@ from reader.reading import ReadingState
 from reader.render import Neighbour, article_css, article_html, message_html
 from reader.service import ReaderService
 from reader.snippets import Terms
+from reader.storage import write_atomically
 from reader.ui import theme
 from reader.ui.articleview import ArticleView, open_web_link
 from reader.ui.comments import CommentsPanel
@@ -574,7 +575,7 @@ class MainWindow(QMainWindow):
             self.suggestion.setText("")
         self.middle.setCurrentIndex(1)
         self.nav_source = "search"
-        self.highlight = Terms(results.highlight, results.exact)
+        self.highlight = Terms(results.highlight)
         self._select_current()
         self._update_nav()
 
@@ -616,8 +617,8 @@ class MainWindow(QMainWindow):
     def _ids(self) -> list[str]:
         return self.results_model.ids() if self.nav_source == "search" else self.library_filter.ids()
 
-    def _neighbours(self) -> tuple[str | None, str | None]:
-        ids = self._ids()
+    def _neighbours(self, ids: list[str] | None = None) -> tuple[str | None, str | None]:
+        ids = self._ids() if ids is None else ids
         if self.current_id not in ids:
             return None, None
         pos = ids.index(self.current_id)
@@ -647,10 +648,10 @@ class MainWindow(QMainWindow):
         self.open_article(target, self.nav_source)
 
     def _update_nav(self, *args) -> None:
-        previous, following = self._neighbours()
-        has_list = bool(self._ids())
+        ids = self._ids()  # one pass over the list (10k rows): reused below
+        previous, following = self._neighbours(ids)
         self.previous_button.setEnabled(previous is not None)
-        self.next_button.setEnabled(following is not None or (has_list and self.current_id not in self._ids()))
+        self.next_button.setEnabled(following is not None or (bool(ids) and self.current_id not in ids))
         self.previous_action.setEnabled(self.previous_button.isEnabled())
         self.next_action.setEnabled(self.next_button.isEnabled())
 
@@ -904,16 +905,7 @@ class MainWindow(QMainWindow):
         path = Path(target)
 
         def job(svc: ReaderService, worker, job_id) -> str:
-            from reader.notes_cli import notes_markdown
-            from reader.storage import write_atomically
-            import json
-
-            if path.suffix.lower() == ".json":
-                payload = json.dumps(svc.notes.export_json(), ensure_ascii=False, indent=2)
-            else:
-                dates = {i.id: i.date.isoformat() for i in svc.articles() if i.date}
-                payload = notes_markdown(svc.notes.all_notes(), dates)
-            write_atomically(path, payload.encode("utf-8"))
+            write_atomically(path, svc.export_notes("json" if path.suffix.lower() == ".json" else "md").encode("utf-8"))
             return str(path)
 
         self.bridge.submit(self.notes_worker, job, lambda p: self._say(f"Notes exported to {p}."),
