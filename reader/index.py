@@ -364,18 +364,19 @@ class LibraryIndex:
             batch.cancel()
             raise
 
-    def _refresh(self) -> None:
-        if self._searcher is not None:
-            self._searcher = self._searcher.refresh()
-
     # ------------------------------------------------------------ reading
 
     def searcher(self):
-        """The kept-open searcher, moved on to the latest commit (from any process)."""
+        """The kept-open searcher, reopened when any process has committed since.
+
+        Not Searcher.refresh(): whoosh-reloaded reuses a segment's reader by segment
+        id, keeping its old deleted-documents set, so an article replaced inside an
+        existing segment showed up twice."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def listed_articles(self) -> list[ArticleInfo]:
@@ -507,7 +508,6 @@ class _Batch:
         if self.infos or self.touched or self.removed:
             generation = str(self.index._ix.latest_generation())
             self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.words)
-            self.index._refresh()
 
     def cancel(self) -> None:
         if self.writer is not None:

@@ -166,3 +166,16 @@ def test_articles_are_listed_newest_first_and_undated_last(sample_copy, data):
     assert dated == sorted(dated, reverse=True)
     assert all(a.date is None for a in listed[len(dated):])
     assert listed[0].id == "world/lavrov-remilitarisation-remarks.md"
+
+
+def test_a_kept_open_searcher_never_shows_a_replaced_article_twice(library, data):
+    for n in range(5):
+        write(library, f"a{n}.md", f"# Article {n}\ncommon words here")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    assert index.search("common").total == 5  # the searcher is now open and kept
+    index.reindex_notes(["a2.md"])  # replaces a document inside an existing segment
+    write(library, "a3.md", "# Article 3\ncommon words, edited")
+    index.update()
+    results = index.search("common", limit=20)
+    assert results.total == 5 and sorted(h.id for h in results.hits) == [f"a{n}.md" for n in range(5)]
