@@ -5,6 +5,8 @@ Each fix is small, keeps Whoosh's behaviour, and says what it measured.
 
 from __future__ import annotations
 
+from array import array
+
 from whoosh.codec import whoosh3
 
 _applied = False
@@ -18,8 +20,28 @@ def _cached_reader(self, fieldname, column):
         return self._readers[fieldname]
     except KeyError:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        if reader is not None and column is whoosh3.LENGTHS_COLUMN:
+            reader = _Lengths(reader.load())
         self._readers[fieldname] = reader
         return reader
+
+
+class _Lengths:
+    """A field's lengths column held in memory: one byte per document, read for every
+    posting written at commit and every document scored. From the file that is a seek
+    and a read each (3.1 s of a 1,000-article build); in memory it is 10 KB per 10k."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: array):
+        self._values = values
+
+    def __getitem__(self, docnum: int) -> int:
+        # The column stops at the last document with a length; later ones have none.
+        return self._values[docnum] if docnum < len(self._values) else 0
+
+    def __iter__(self):
+        return iter(self._values)
 
 
 def apply() -> None:
