@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import fields, index as whoosh_index, scoring
-from whoosh.writing import LockError
+from whoosh.writing import LockError, SegmentWriter
 
-from reader import whoosh_fixes
-from reader.analysis import LinesTokenizer, TermTokenizer, fold, fold_phrase, words
+from reader import parallel, whoosh_fixes
+from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold, fold_phrase, words
 from reader.articles import Article, NotAnArticle, parse_article
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog
 from reader.library import FileEntry, Skipped, read_article, read_bytes, scan_library
@@ -31,7 +31,7 @@ from reader.vocabulary import Vocabulary
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"  # 3: positions written by TermPositions
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -40,6 +40,9 @@ Progress = Callable[[int, int], None]
 Listing = Callable[[list[ArticleInfo]], None]
 LISTING_BATCH = 200
 METADATA_FIRST = 300  # new files from which a list on screen gets a quick metadata pass first
+FILES_PER_WORKER = 300  # a worker process costs ~0.3 s to start: worth it from this many files
+WORKER_REPORT_EVERY = 50
+WRITER_LIMIT_MB = 128
 
 _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
@@ -47,7 +50,7 @@ _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "
 def make_schema() -> fields.Schema:
     stemmed = TermTokenizer()
     exact = LinesTokenizer()
-    return fields.Schema(
+    schema = fields.Schema(
         id=fields.ID(unique=True, stored=True),
         folder=fields.KEYWORD(analyzer=exact),
         title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
@@ -60,6 +63,9 @@ def make_schema() -> fields.Schema:
         date=fields.NUMERIC(int, bits=32, stored=True),
         sortdate=fields.NUMERIC(int, bits=32, sortable=True),
     )
+    for name in ("title", "body", "authors", "tags", "source", "notes"):
+        schema[name].format = TermPositions(field_boost=schema[name].format.field_boost)
+    return schema
 
 
 class IndexBusy(Exception):
@@ -78,6 +84,14 @@ class IndexReport:
     seconds: float = 0.0
     rebuilt: str | None = None  # why the index was rebuilt from scratch, if it was
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id), same content
+
+    def merge(self, part: "IndexReport") -> None:
+        """Add the counts of a part of the same update (done by a worker process)."""
+        self.added += part.added
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.skipped.extend(part.skipped)
+        self.warnings.extend(part.warnings)
 
 
 @dataclass(frozen=True)
@@ -285,10 +299,14 @@ class LibraryIndex:
             self._list_quickly(candidates, listing)
         batch = _Batch(self, listing if listing and not listed_early else None)
         try:
-            for n, entry in enumerate(candidates, 1):
-                if progress:
-                    progress(n, len(candidates))
-                self._take(entry, old.get(entry.id), batch, report, seen)
+            workers = parallel.worker_count(len(candidates), FILES_PER_WORKER)
+            if workers > 1:
+                self._take_in_workers(candidates, workers, old, batch, report, seen, progress)
+            else:
+                for n, entry in enumerate(candidates, 1):
+                    if progress:
+                        progress(n, len(candidates))
+                    take_file(entry, old.get(entry.id), batch, report, seen)
             removed = [i for i in old if i not in seen]
             batch.remove(removed)
             batch.finish()
@@ -300,25 +318,34 @@ class LibraryIndex:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _take(self, entry: FileEntry, before: ArticleInfo | None, batch: "_Batch", report: IndexReport,
-              seen: set[str]) -> None:
-        try:
-            parsed = read_article(entry)
-        except NotAnArticle as exc:
-            report.skipped.append(Skipped(entry.id, str(exc)))
-            return
-        seen.add(entry.id)
-        report.warnings.extend((entry.id, w) for w in parsed.warnings)
-        info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
-        if before and before.hash == parsed.article.hash:
-            report.unchanged += 1
-            batch.touched.append(info)  # same content: only the stats move
-            return
-        batch.add(parsed.article, info)
-        if before:
-            report.updated += 1
-        else:
-            report.added += 1
+    def _take_in_workers(self, candidates: list[FileEntry], workers: int, old: dict[str, ArticleInfo],
+                         batch: "_Batch", report: IndexReport, seen: set[str], progress: Progress | None) -> None:
+        """take_file() for every candidate, in worker processes that each write one
+        segment; this process holds the write lock and replaces changed articles."""
+        parts = [candidates[i::workers] for i in range(workers)]
+        befores = {e.id: old[e.id] for e in candidates if e.id in old}
+        notes = {e.id: text for e in candidates if (text := self.notes_text(e.id))}
+        writer = batch.open_writer()
+        done = 0
+        shared = (str(self.index_dir), befores, notes, WRITER_LIMIT_MB // workers)
+        for message in parallel.messages(_index_part, parts, shared):
+            if message[0] == "files":
+                _, count, infos = message
+                for info in infos:
+                    if info.id in old:
+                        writer.delete_by_term("id", info.id)
+                batch.took(infos)
+                done += count
+                if progress:
+                    progress(done, len(candidates))
+            else:
+                _, segment, part_report, part_seen, touched, words = message
+                if segment is not None:
+                    batch.segments.append(segment)
+                batch.touched.extend(touched)
+                batch.words |= words
+                seen |= part_seen
+                report.merge(part_report)
 
     def _list_quickly(self, entries: list[FileEntry], listing: Listing) -> None:
         infos = []
@@ -337,7 +364,7 @@ class LibraryIndex:
 
     def _writer(self):
         try:
-            return self._ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=128)
+            return self._ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise IndexBusy("the index is being updated by another process; try again shortly") from None
 
@@ -468,42 +495,75 @@ def _same_stats(before: ArticleInfo | None, entry: FileEntry) -> bool:
     return before is not None and before.size == entry.size and before.mtime_ns == entry.mtime_ns
 
 
-class _Batch:
-    """Changes streaming into one Whoosh writer (opened at the first change), then
-    one commit and one catalog transaction; cancelled as a whole on any failure."""
+def take_file(entry: FileEntry, before: ArticleInfo | None, batch: "_Batch", report: IndexReport,
+              seen: set[str]) -> None:
+    """Read one new or changed file into the batch, or note why it was skipped."""
+    try:
+        parsed = read_article(entry)
+    except NotAnArticle as exc:
+        report.skipped.append(Skipped(entry.id, str(exc)))
+        return
+    seen.add(entry.id)
+    report.warnings.extend((entry.id, w) for w in parsed.warnings)
+    info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
+    if before and before.hash == parsed.article.hash:
+        report.unchanged += 1
+        batch.touched.append(info)  # same content: only the stats move
+        return
+    batch.add(parsed.article, info)
+    if before:
+        report.updated += 1
+    else:
+        report.added += 1
 
-    def __init__(self, index: "LibraryIndex", listing: Listing | None = None):
+
+class _Batch:
+    """Changes streaming into one Whoosh writer (opened at the first change), plus any
+    segments written by worker processes, then one commit and one catalog
+    transaction; cancelled as a whole on any failure."""
+
+    def __init__(self, index: "LibraryIndex | None", listing: Listing | None = None):
         self.index = index
         self.listing = listing
         self.writer = None
+        self.segments: list = []
         self.infos: list[ArticleInfo] = []
         self.touched: list[ArticleInfo] = []
         self.removed: list[str] = []
         self.words: set[str] = set()
 
-    def add(self, article: Article, info: ArticleInfo) -> None:
+    def open_writer(self):
         if self.writer is None:
             self.writer = self.index._writer()
-        notes = self.index.notes_text(article.id)
-        self.writer.update_document(**document(article, notes))
+        return self.writer
+
+    def notes_text(self, article_id: str) -> str:
+        return self.index.notes_text(article_id)
+
+    def add(self, article: Article, info: ArticleInfo) -> None:
+        notes = self.notes_text(article.id)
+        self.open_writer().update_document(**document(article, notes))
         self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
                                        article.text, notes)
-        self.infos.append(info)
-        if self.listing and len(self.infos) % LISTING_BATCH == 0:
-            self.listing(self.infos[-LISTING_BATCH:])
+        self.took([info])
+
+    def took(self, infos: list[ArticleInfo]) -> None:
+        """Articles now in the batch; the list on screen gets them in LISTING_BATCH steps."""
+        before = len(self.infos)
+        self.infos.extend(infos)
+        if self.listing and len(self.infos) // LISTING_BATCH > before // LISTING_BATCH:
+            self.listing(self.infos[before // LISTING_BATCH * LISTING_BATCH:len(self.infos) // LISTING_BATCH * LISTING_BATCH])
 
     def remove(self, article_ids: list[str]) -> None:
-        if article_ids and self.writer is None:
-            self.writer = self.index._writer()
         for article_id in article_ids:
-            self.writer.delete_by_term("id", article_id)
+            self.open_writer().delete_by_term("id", article_id)
         self.removed = article_ids
 
     def finish(self) -> None:
         if self.listing and len(self.infos) % LISTING_BATCH:
             self.listing(self.infos[-(len(self.infos) % LISTING_BATCH):])
         if self.writer is not None:
-            self.writer.commit()
+            parallel.commit_with_segments(self.writer, self.segments)
             self.writer = None
         if self.infos or self.touched or self.removed:
             generation = str(self.index._ix.latest_generation())
@@ -513,6 +573,53 @@ class _Batch:
         if self.writer is not None:
             self.writer.cancel()
             self.writer = None
+
+
+class _PartBatch(_Batch):
+    """A worker process's share of a batch: added straight into a segment of its own
+    (no deletes: the parent replaces changed articles), notes given by the parent."""
+
+    def __init__(self, writer, notes: dict[str, str]):
+        super().__init__(None)
+        self.writer = writer
+        self.notes = notes
+        self.sent = 0
+
+    def notes_text(self, article_id: str) -> str:
+        return self.notes.get(article_id, "")
+
+    def add(self, article: Article, info: ArticleInfo) -> None:
+        notes = self.notes_text(article.id)
+        self.writer.add_document(**document(article, notes))
+        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
+                                       article.text, notes)
+        self.infos.append(info)
+
+    def unsent(self) -> list[ArticleInfo]:
+        infos, self.sent = self.infos[self.sent:], len(self.infos)
+        return infos
+
+
+def _index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, ArticleInfo],
+                notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
+    """A worker process's whole job: its files into one new segment of the index."""
+    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+    part = _PartBatch(writer, notes)
+    report = IndexReport("")
+    seen: set[str] = set()
+    reported = 0
+    for n, entry in enumerate(entries, 1):
+        take_file(entry, befores.get(entry.id), part, report, seen)
+        if n % WORKER_REPORT_EVERY == 0 or n == len(entries):
+            send(("files", n - reported, part.unsent()))
+            reported = n
+    if writer._added:
+        segment = writer._finalize_segment()
+    else:
+        segment = None
+        writer._close_segment()
+    # The temporary folder is shared with the parent's writer, which removes it.
+    send(("done", segment, report, seen, part.touched, part.words))
 
 
 def _renames(old: dict[str, ArticleInfo], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:

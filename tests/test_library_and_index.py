@@ -179,3 +179,85 @@ def test_a_kept_open_searcher_never_shows_a_replaced_article_twice(library, data
     index.update()
     results = index.search("common", limit=20)
     assert results.total == 5 and sorted(h.id for h in results.hits) == [f"a{n}.md" for n in range(5)]
+
+
+# ---------------------------------------------------------------- worker processes
+
+MANY = 650  # enough files for two worker processes (FILES_PER_WORKER = 300)
+
+
+def write_many(library, version: str) -> None:
+    for n in range(MANY):
+        write(library, f"batch/{n % 7}/article-{n}.md",
+              f"---\ntitle: Article {n}\ntags: [batch]\n---\nUnique word uniq{n}x and {version} in every one.\n")
+
+
+def worker_pids() -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{entry.name}/stat").read()
+            cmdline = open(f"/proc/{entry.name}/cmdline", "rb").read()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == os.getpid() and b"reader.parallel" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
+def test_a_large_batch_is_indexed_by_worker_processes_and_changes_replace_old_copies(library, data):
+    write_many(library, "firstversion")
+    write(library, "bad.md", b"\x00\x01binary")
+    index = LibraryIndex(library_root(library), data)
+    seen = []
+    report = index.update(progress=lambda done, total: seen.append((done, total)))
+    assert report_counts(report) == (MANY, 0, 0, 0, 1)
+    assert report.skipped[0].path == "bad.md"
+    assert seen[-1] == (MANY + 1, MANY + 1) and len(seen) > 2
+    assert index.search("firstversion").total == MANY
+    for n in (0, 1, 333, MANY - 1):
+        assert [h.id for h in index.search(f"uniq{n}x").hits] == [f"batch/{n % 7}/article-{n}.md"]
+    assert index.search("uniq12*").total == 11  # the vocabulary came back from the workers too
+
+    write_many(library, "secondversion")
+    for n in range(MANY - 10, MANY):
+        os.utime(library / f"batch/{n % 7}/article-{n}.md", ns=(n, n))
+    (library / "bad.md").unlink()
+    index = LibraryIndex(library_root(library), data)
+    report = index.update()
+    assert report_counts(report) == (0, MANY, 0, 0, 0)
+    assert index.search("secondversion").total == MANY
+    assert index.search("firstversion").total == 0
+    assert index.search("tag:batch").total == MANY
+    assert len(index.articles()) == MANY
+    assert worker_pids() == []
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
+@pytest.mark.parametrize("fault", ["worker killed", "cancelled"])
+def test_a_failed_or_cancelled_batch_leaves_the_index_as_it_was(library, data, fault):
+    write(library, "kept.md", "# Kept\nsurvivor")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    write_many(library, "firstversion")
+    killed = []
+
+    def interrupt(done, total):
+        if done > 100 and not killed:
+            killed.append(True)
+            if fault == "cancelled":
+                raise KeyboardInterrupt
+            os.kill(worker_pids()[0], 9)
+
+    with pytest.raises(KeyboardInterrupt if fault == "cancelled" else RuntimeError):
+        index.update(progress=interrupt)
+    assert worker_pids() == []
+    assert index.search("survivor").total == 1 and index.search("firstversion").total == 0
+    index = LibraryIndex(library_root(library), data)
+    report = index.update()
+    assert (report.added, report.rebuilt) == (MANY, None)
+    assert index.search("firstversion").total == MANY
