@@ -14,7 +14,7 @@ from pathlib import Path
 from reader.index import NO_INDEX_YET, IndexBusy, IndexReport, LibraryIndex, SearchResults
 from reader.library import LibraryError, library_root
 from reader.locations import choose_library, data_dir
-from reader.notes import NotesStore
+from reader.notes import NotesError, NotesStore
 from reader.service import ReaderService
 
 PROG = "article-reader"
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_notes(ctx, args)
         return handlers[args.command](ctx, args)
-    except CommandError as exc:
+    except (CommandError, NotesError) as exc:
         return _fail(str(exc))
     except BrokenPipeError:
         _silence_stdout()

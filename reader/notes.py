@@ -9,11 +9,14 @@ nothing but the user ever deletes one (and deleting goes to a trash first).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import os
+import shutil
 import sqlite3
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -99,15 +102,20 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _healthy(path: Path) -> bool:
+def _damaged(path: Path) -> bool:
+    """Whether the database file itself is broken. A disk that is full, read-only or
+    failing is not damage: that raises NotesError, and the file is left where it is
+    (setting it aside then would hide every note behind an empty new store)."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
-            return db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            return db.execute("PRAGMA quick_check").fetchone()[0] != "ok"
         finally:
             db.close()
-    except sqlite3.DatabaseError:
-        return False
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return True
+        raise NotesError(f"cannot open the notes database {path}: {_write_problem(exc, path)}") from None
 
 
 class NotesStore:
@@ -120,22 +128,26 @@ class NotesStore:
 
     @classmethod
     def open(cls, data: Path) -> "NotesStore":
-        data.mkdir(parents=True, exist_ok=True)
         path = data / NOTES_FILE
+        try:
+            data.mkdir(parents=True, exist_ok=True)
+            lock = open(data / "notes.lock", "a+b")
+        except OSError as exc:
+            raise NotesError(f"cannot open the notes database {path}: {_os_problem(exc)}") from None
         # One process at a time checks, sets aside, creates and migrates: two opening a
         # fresh database at once made one fail with "database is locked" while the other
         # switched it to WAL. Held for milliseconds; the store itself needs no lock.
-        with open(data / "notes.lock", "a+b") as lock:
+        with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 set_aside = None
-                if path.exists() and not _healthy(path):
+                if path.exists() and _damaged(path):
                     set_aside = _set_aside(path)
                 try:
                     db = _connect(path)
                     _migrate(db)
                 except sqlite3.DatabaseError as exc:
-                    raise NotesError(f"cannot open the notes database {path}: {exc}") from None
+                    raise NotesError(f"cannot open the notes database {path}: {_write_problem(exc, path)}") from None
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
         store = cls(db, path, set_aside)
@@ -183,7 +195,7 @@ class NotesStore:
     def restore_backup(self, backup: Path) -> Path:
         """Replace the notes with a backup's; the current database is set aside, not lost."""
         backup = Path(backup).expanduser().absolute()
-        if not backup.is_file() or not _healthy(backup) or not _has_notes_table(backup):
+        if not backup.is_file() or _damaged(backup) or not _has_notes_table(backup):
             raise NotesError(f"{backup} is not a readable notes backup")
         self.db.close()
         aside = _set_aside(self.path, "replaced")
@@ -256,11 +268,21 @@ class NotesStore:
 
     # ------------------------------------------------------------ writing
 
+    @contextmanager
+    def _writing(self):
+        """One write transaction; a failure to write (disk full, read-only folder) rolls
+        it back whole and says so in words, so nothing saved before is touched."""
+        try:
+            with self.db:
+                yield
+        except sqlite3.OperationalError as exc:
+            raise NotesError(f"{_write_problem(exc, self.path)}, so nothing was changed ({self.path})") from None
+
     def add(self, library: str, article: str, article_hash: str, title: str, text: str,
             quote: str | None = None) -> Note:
         text = _clean(text)
         now = utc_now()
-        with self.db:
+        with self._writing():
             cursor = self.db.execute(
                 "INSERT INTO notes(uid, library, article, article_hash, article_title, text, quote, created, updated)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -271,7 +293,7 @@ class NotesStore:
     def edit(self, note_id: int, text: str) -> Note:
         text = _clean(text)
         self._existing(note_id)
-        with self.db:
+        with self._writing():
             self.db.execute("UPDATE notes SET text=?, updated=? WHERE id=?", (text, utc_now(), note_id))
         return self.get(note_id)
 
@@ -279,7 +301,7 @@ class NotesStore:
         note = self._existing(note_id)
         if note.deleted:
             raise NotesError(f"note {note_id} is already in the trash")
-        with self.db:
+        with self._writing():
             self.db.execute("UPDATE notes SET deleted=? WHERE id=?", (utc_now(), note_id))
         return self.get(note_id)
 
@@ -287,7 +309,7 @@ class NotesStore:
         note = self._existing(note_id)
         if not note.deleted:
             raise NotesError(f"note {note_id} is not in the trash")
-        with self.db:
+        with self._writing():
             self.db.execute("UPDATE notes SET deleted=NULL WHERE id=?", (note_id,))
         return self.get(note_id)
 
@@ -321,7 +343,7 @@ class NotesStore:
                 updates.append((info.id, info.hash, info.title, 0, note.id))
                 changed.update({note.article, info.id})
         if updates:
-            with self.db:
+            with self._writing():
                 self.db.executemany(
                     "UPDATE notes SET article=?, article_hash=?, article_title=?, orphaned=? WHERE id=?", updates
                 )
@@ -351,7 +373,7 @@ class NotesStore:
                 ))
             except (KeyError, TypeError, NotesError) as exc:
                 raise NotesError(f"malformed note in export: {exc}") from None
-        with self.db:
+        with self._writing():
             before = self.db.total_changes
             self.db.executemany(
                 "INSERT OR IGNORE INTO notes(uid, library, article, article_hash, article_title, text, quote,"
@@ -384,6 +406,34 @@ def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
                 stamp += f" (edited {local_time(note.updated)})"
             out += [f"### {stamp}", "", note.text, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "the notes folder is read-only"
+    return exc.strerror or str(exc)
+
+
+def _write_problem(exc: sqlite3.Error, path: Path) -> str:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
+        return "the notes folder is read-only"
+    # SQLite says SQLITE_FULL for the database, but a full disk met while growing its
+    # shared-memory file comes back as a plain I/O error.
+    if name == "SQLITE_FULL" or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path)):
+        return "the disk is full"
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
+        return "the notes could not be written to disk"
+    return f"the notes database refused the change ({exc})"
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _clean(text: str) -> str:

@@ -82,3 +82,45 @@ def cli(data, tmp_path) -> Cli:
     home = tmp_path / "home"
     home.mkdir()
     return Cli(data, home)
+
+
+class SmallDisk:
+    """A real, tiny file system (tmpfs) that tests fill up or make read-only, so a save
+    meets the same ENOSPC / EROFS the kernel gives on a full or read-only disk."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.filler = path / "filler"
+
+    def fill(self) -> None:
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for size in (1 << 20, 1 << 12, 1):
+                while True:
+                    try:
+                        os.write(fd, b"\0" * size)
+                    except OSError:
+                        break
+        finally:
+            os.close(fd)
+
+    def free(self) -> None:
+        self.filler.unlink()
+
+    def read_only(self) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
+
+    def writable(self) -> None:
+        subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m,mode=0755", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:  # needs root (CI runs as root); say so rather than pass
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.strip()}")
+    yield SmallDisk(mount)
+    subprocess.run(["umount", "-l", str(mount)], check=False)

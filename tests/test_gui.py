@@ -5,7 +5,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser
 
 from conftest import CORPORA, write
@@ -386,6 +386,32 @@ def test_a_comment_is_saved_found_by_search_and_still_there_in_a_new_window(qtbo
     again.open_article(DRILLS)
     qtbot.waitUntil(lambda: comments(again) == ["Ask about the hotline, capybara angle"], timeout=WAIT)
     again.close()
+
+
+def test_a_full_disk_keeps_the_typed_comment_and_everything_saved(qtbot, sample_copy, small_disk):
+    w = open_window(qtbot, sample_copy, small_disk.path / "data")
+    w.open_article(DRILLS)
+    wait_article(qtbot, w, "Keen Sword")
+    leave_comment(qtbot, w, "saved before")
+    qtbot.waitUntil(lambda: comments(w) == ["saved before"], timeout=WAIT)
+
+    small_disk.fill()
+    edit = find(w, QPlainTextEdit, "commentEdit")
+    typed = "Written while the disk was full. " * 300
+    edit.setPlainText(typed)
+    edit.moveCursor(QTextCursor.End)
+    qtbot.keyClicks(edit, "The end.")
+    qtbot.mouseClick(find(w, QAbstractButton, "leaveCommentButton"), Qt.LeftButton)
+    hint = find(w, QLabel, "commentHint")
+    qtbot.waitUntil(lambda: "Not saved" in hint.text(), timeout=WAIT)
+    assert "the disk is full" in hint.text() and "still here" in hint.text() and hint.isVisible()
+    assert edit.toPlainText() == typed + "The end." and comments(w) == ["saved before"]
+
+    small_disk.free()
+    qtbot.mouseClick(find(w, QAbstractButton, "leaveCommentButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(comments(w)) == 2, timeout=WAIT)
+    assert comments(w) == ["saved before", (typed + "The end.").strip()] and edit.toPlainText() == ""
+    w.close()
 
 
 def test_ctrl_enter_posts_and_comments_are_oldest_first(qtbot, window):

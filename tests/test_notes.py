@@ -260,3 +260,58 @@ def test_backups_can_be_listed_and_restored_and_are_offered_after_damage(cli, sa
     bogus = data / "bogus.sqlite"
     bogus.write_bytes(b"nope")
     assert "not a readable notes backup" in cli("--library", sample_copy, "notes", "restore-backup", bogus, check=1).stderr
+
+
+# ---------------------------------------------------------------- a full or read-only disk
+
+def stored_texts(path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return [row[0] for row in db.execute("SELECT text FROM notes ORDER BY id")]
+    finally:
+        db.close()
+
+
+def test_a_full_or_read_only_disk_refuses_a_write_in_words_and_damages_nothing(small_disk):
+    data = small_disk.path / "data"
+    store = NotesStore.open(data)
+    kept = [store.add("/lib", "a.md", "h", "A", f"saved before {n} " * 40) for n in range(30)]
+    long_text = "typed while the disk was full " * 400  # 12 KB: more than any space left in the WAL
+
+    small_disk.fill()
+    for write_one in (lambda: store.add("/lib", "a.md", "h", "A", long_text),
+                      lambda: store.edit(kept[0].id, long_text),
+                      lambda: store.delete(kept[2].id)):
+        with pytest.raises(NotesError, match="the disk is full, so nothing was changed"):
+            write_one()
+    small_disk.free()
+    assert stored_texts(store.path) == [n.text for n in kept]
+
+    store.close()  # a disk with files open for writing cannot be made read-only
+
+    small_disk.read_only()
+    with pytest.raises(NotesError, match="cannot open the notes database .*: the notes folder is read-only"):
+        NotesStore.open(data)
+    small_disk.writable()
+    store = NotesStore.open(data)
+    assert store.set_aside is None and [n.text for n in store.all_notes()] == [n.text for n in kept]
+
+    store.add("/lib", "a.md", "h", "A", "after the disk came back")  # the same store goes on working
+    store.close()
+    assert stored_texts(data / "notes.sqlite")[-1] == "after the disk came back"
+
+
+def test_the_cli_says_the_disk_is_full_in_one_line(cli, sample_copy, small_disk):
+    cli.env["ARTICLE_READER_DATA"] = str(small_disk.path / "data")
+    first = add(cli, sample_copy, DRILLS, "Saved before the disk filled up.")
+    small_disk.fill()
+    proc = cli("--library", sample_copy, "notes", "add", DRILLS, "x" * 20000, check=1)
+    assert proc.stderr.count("\n") == 1 and "disk is full" in proc.stderr, proc.stderr
+    small_disk.free()
+    assert [n["id"] for n in notes_json(cli, sample_copy)] == [first]
+    small_disk.read_only()
+    proc = cli("--library", sample_copy, "notes", "edit", str(first), "changed", check=1)
+    assert proc.stderr.count("\n") == 1 and "read-only" in proc.stderr, proc.stderr
+    small_disk.writable()
+    assert notes_json(cli, sample_copy)[0]["text"] == "Saved before the disk filled up."
