@@ -2,13 +2,15 @@
 """Kill -9 a process in the middle of a burst of note writes, many times over.
 
 Each run starts a writer that adds, edits and deletes notes as fast as it can and
-prints one line per operation only after the store returned (the point where the
-app says "saved"). The writer is killed with SIGKILL at a random moment. Then:
-every acknowledged operation must be in the database, and PRAGMA integrity_check
-must say ok. Prints a summary; exits 1 if anything was lost.
+prints one line per operation only once it is saved: for the engine writer when the
+store returned, for the window (--gui) when the comment shows in the list under the
+article, after clicks on the real buttons. The writer is killed with SIGKILL at a
+random moment. Then every acknowledged operation must be in the database, and
+PRAGMA integrity_check must say ok. Prints a summary; exits 1 if anything was lost.
 
-    python bench/notes_crash.py --runs 200          # the long version
-    python bench/notes_crash.py --runs 20 --json    # what CI runs
+    python bench/notes_crash.py --runs 200          # the long version, engine
+    python bench/notes_crash.py --runs 200 --gui    # the long version, the window
+    python bench/notes_crash.py --runs 20 --json    # what CI runs (and 20 with --gui)
 """
 
 from __future__ import annotations
@@ -56,9 +58,77 @@ while True:
         print(f"add {note.id} note {n}", flush=True)
 """
 
+GUI_WRITER = r"""
+import os, random, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from reader.app import build_window
 
-def one_run(data: Path, seed: int, rng: random.Random) -> dict:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(data), str(seed)], cwd=REPO,
+ARTICLE = "world/japan-us-drills-near-russia.md"
+window = build_window(Path(sys.argv[3]), Path(sys.argv[1]))
+window.show()
+panel = window.comments
+rng = random.Random(int(sys.argv[2]))
+
+def wait_until(condition):
+    while not condition():
+        QTest.qWait(2)
+
+def texts():
+    return {note.id: note.text for note in panel.notes}
+
+def click(button):
+    QTest.mouseClick(button, Qt.LeftButton)
+
+def select(note_id):
+    row = [note.id for note in panel.notes].index(note_id)
+    panel.list.setCurrentRow(row)
+
+wait_until(lambda: not window.update_running and window.library_model.rowCount() > 0)
+window.open_article(ARTICLE)
+wait_until(lambda: panel.article_id == ARTICLE and panel.editor.isEnabled())
+QTest.qWait(300)  # the article's existing comments arrive
+mine = []
+n = 0
+print("ready", flush=True)
+while True:
+    n += 1
+    if mine and n % 5 == 0:
+        target = rng.choice(mine)
+        select(target)
+        click(panel.edit_button)
+        panel.editor.setPlainText(f"edited {n}")
+        print(f"try {target}", flush=True)
+        click(panel.post_button)
+        wait_until(lambda: texts().get(target) == f"edited {n}")
+        print(f"edit {target} edited {n}", flush=True)
+    elif mine and n % 7 == 0:
+        victim = mine.pop(rng.randrange(len(mine)))
+        select(victim)
+        print(f"try {victim}", flush=True)
+        click(panel.delete_button)
+        wait_until(lambda: victim not in texts())
+        print(f"del {victim}", flush=True)
+    else:
+        before = set(texts())
+        panel.editor.setFocus()
+        QTest.keyClicks(panel.editor, f"note {n}")
+        QTest.keyClick(panel.editor, Qt.Key_Return)
+        QTest.keyClicks(panel.editor, "second line")
+        print("try new", flush=True)
+        click(panel.post_button)
+        wait_until(lambda: any(i not in before and t == f"note {n}\nsecond line" for i, t in texts().items()))
+        new = next(i for i, t in texts().items() if i not in before)
+        mine.append(new)
+        print(f"add {new} note {n}", flush=True)
+"""
+
+
+def one_run(data: Path, seed: int, rng: random.Random, gui: bool = False) -> dict:
+    writer = [GUI_WRITER, str(data), str(seed), str(REPO / "library")] if gui else [WRITER, str(data), str(seed)]
+    proc = subprocess.Popen([sys.executable, "-c", *writer], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
     ready = threading.Event()
@@ -72,10 +142,10 @@ def one_run(data: Path, seed: int, rng: random.Random) -> dict:
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    if not ready.wait(30):
+    if not ready.wait(60):
         proc.kill()
         raise RuntimeError(f"writer did not start: {proc.stderr.read()}")
-    time.sleep(rng.uniform(0.02, 0.4))
+    time.sleep(rng.uniform(0.2, 1.5) if gui else rng.uniform(0.02, 0.4))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     reader.join(10)
@@ -117,14 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--gui", action="store_true", help="write through the real window's comment box")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    totals = {"runs": 0, "acked": 0, "lost": 0, "integrity_failures": 0}
+    totals = {"path": "window" if args.gui else "engine", "runs": 0, "acked": 0, "lost": 0, "integrity_failures": 0}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)  # one database across runs: each run adds to what survived the last
         for run in range(args.runs):
-            result = one_run(data, args.seed * 100_000 + run, rng)
+            result = one_run(data, args.seed * 100_000 + run, rng, args.gui)
             totals["runs"] += 1
             totals["acked"] += result["acked"]
             totals["lost"] += result["lost"]
@@ -133,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(totals))
     else:
-        print(f"SIGKILL during note writes: {totals['runs']} runs, {totals['acked']} acknowledged writes, "
+        where = "comment saves in the window" if args.gui else "note writes"
+        print(f"SIGKILL during {where}: {totals['runs']} runs, {totals['acked']} acknowledged writes, "
               f"{totals['lost']} lost, {totals['integrity_failures']} integrity failures ({totals['seconds']} s)")
     return 1 if totals["lost"] or totals["integrity_failures"] else 0
 
