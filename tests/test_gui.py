@@ -569,3 +569,50 @@ def test_undated_articles_are_last_in_title_order(window):
     view = library_view(window)
     titles = [view.model().index(r, 0).data() for r in range(17, 20)]
     assert titles == ["Comet returns", "Solar Paint Moves Out of the Laboratory", "Video Calls, Everywhere, All at Once"]
+
+
+def test_nothing_the_window_writes_lands_outside_the_data_dir_or_the_chosen_export_file(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    library = tmp_path / "lib"
+    hostile = ["dots..and..more/name.md", "CON.md", "a/" + "x" * 200 + ".md", "sp ace/$(reboot) `x`.md"]
+    for n, name in enumerate(hostile):
+        write(library, name, f"# Hostile {n}\n\ntext {n}")
+    data = tmp_path / "data"
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    snapshot = lambda: {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in tmp_path.rglob("*")  # noqa: E731
+                        if not p.is_symlink() and not {data, exports} & {p, *p.parents}}
+    before = snapshot()
+
+    w = open_window(qtbot, library, data, rows=len(hostile))
+    for name in hostile[:2]:
+        w.open_article(name)
+        wait_article(qtbot, w, "text")
+        leave_comment(qtbot, w, "../../../etc/passwd /tmp/x `rm -rf /` $(reboot) <script>")
+        qtbot.waitUntil(lambda: len(comments(w)) == 1, timeout=WAIT)
+    search(qtbot, w, "../../etc OR text")
+    w.zoom(2)
+    w.toggle_theme()
+
+    target = exports / "my notes.json"
+
+    def answer_the_save_dialog():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, answer_the_save_dialog)
+            return
+        dialog.selectFile(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(50, answer_the_save_dialog)
+    export = next(a for a in w.findChildren(QAction) if a.text().startswith("&Export Notes"))
+    export.trigger()
+    qtbot.waitUntil(target.exists, timeout=WAIT)
+    w.close()
+
+    assert snapshot() == before  # the library and everything beside it untouched
+    assert sorted(p.name for p in exports.iterdir()) == ["my notes.json"]  # no stray temp file
+    assert "../../../etc/passwd" in target.read_text()

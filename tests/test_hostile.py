@@ -3,62 +3,25 @@ nothing hangs, nothing crashes — through the installed command and the rendere
 
 import json
 import os
+import sys
 import time
 
 import pytest
 
-from conftest import write
+from conftest import REPO, write
+
+sys.path.insert(0, str(REPO / "bench"))
+from trouble import BAD, GOOD, GOOD_WORDS, make_trouble  # noqa: E402
 from reader.articles import NotAnArticle
 from reader.index import LibraryIndex
 from reader.library import library_root, read_article, scan_library
 from reader.render import article_html
 
-GOOD = {
-    "good.md": "# Good Article\n\nA perfectly ordinary zebrafish story.\n",
-    "legacy.txt": "Caf\xe9 cr\xe8me in an old code page: quokka".encode("cp1252"),
-    "utf16.md": "# UTF-16\n\nWide characters: wombat é".encode("utf-16"),
-    "invalid-utf8.md": b"Mostly fine text about narwhals \xff\xfe broken bytes in the middle.",
-    "long-line.md": ("axolotl " + "word " * 210_000).encode(),  # a 1 MB single line
-    "deep-list.md": ("- " * 10_000 + "pangolin\n").encode(),
-    "deep-quote.md": (">" * 10_000 + " capybara\n").encode(),
-    "brackets.md": ("[" * 16_000 + " ocelot").encode(),
-    "laughs.md": ("---\n" + "\n".join(
-        [f"{chr(97 + i)}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9) + "]" if i else 'a: &a ["lol"]'
-         for i in range(10)]) + "\ntags: *j\n---\nBody of the laughing okapi.\n").encode(),
-    "unsafe-yaml.md": b"---\ntitle: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\nTapir body.\n",
-    "weird\nname.md": b"A file whose name has a newline: tarsier.\n",
-    "html.md": b"<script>alert(1)</script><iframe src='http://127.0.0.1:9/'></iframe>\n\nGecko text.\n",
-}
-BAD = {
-    "binary.md": (bytes(range(256)) * 8, "binary"),
-    "nul.md": (b"text with \x00 NUL bytes inside", "binary"),
-    "empty.md": (b"", "empty"),
-    "blank.md": (b"   \n\n  ", "empty"),
-    "huge.md": (None, "larger than"),
-}
-
-
 @pytest.fixture
 def trouble(tmp_path):
-    root = tmp_path / "trouble"
-    root.mkdir()
-    for name, text in GOOD.items():
-        write(root, name, text if isinstance(text, bytes) else text.encode(), dedent=False)
-    for name, (data, _) in BAD.items():
-        if data is None:
-            with open(root / name, "wb") as handle:
-                handle.truncate(9 * 1024 * 1024)
-        else:
-            (root / name).write_bytes(data)
-    os.mkfifo(root / "fifo.md")
-    os.symlink(root, root / "loop")  # a symlink loop
-    outside = tmp_path / "outside.md"
-    outside.write_text("Linked from outside the library: gibbon.\n")
-    os.symlink(outside, root / "linked-outside.md")
-    os.symlink(root / "nowhere.md", root / "dangling.md")
-    os.close(os.open(os.fsencode(root) + b"/caf\xe9-latin1-name.md", os.O_CREAT | os.O_WRONLY))
-    (root / "caf\udce9-latin1-name.md").write_bytes(b"text")
-    return root
+    library = make_trouble(tmp_path, huge_mb=9, sparse=True)  # bench/trouble.py makes it 50 MB, for real
+    (library / "caf\udce9-latin1-name.md").write_bytes(b"text")
+    return library
 
 
 def test_a_library_of_trouble_indexes_what_it_can_and_says_why_not_the_rest(cli, trouble):
@@ -76,8 +39,7 @@ def test_a_library_of_trouble_indexes_what_it_can_and_says_why_not_the_rest(cli,
     assert any(w["path"] == "laughs.md" for w in report["warnings"])
     assert any(w["path"] == "unsafe-yaml.md" for w in report["warnings"])
     assert not os.path.exists("/tmp/pwned")
-    for word in ("zebrafish", "quokka", "wombat", "narwhals", "axolotl", "pangolin", "capybara", "ocelot",
-                 "okapi", "tapir", "tarsier", "gecko", "gibbon"):
+    for word in GOOD_WORDS:
         assert cli.json("--library", trouble, "search", word, "--json")["total"] == 1, word
     assert cli.json("--library", trouble, "search", "alert", "--json")["total"] == 0  # script text is not content
     assert elapsed < 120  # bounded: nothing hangs on a FIFO, a loop or pathological Markdown
