@@ -22,7 +22,7 @@ from whoosh.writing import LockError, SegmentWriter
 from reader import parallel, whoosh_fixes
 from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold, fold_phrase, words
 from reader.articles import Article, NotAnArticle, parse_article
-from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog
+from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
 from reader.library import FileEntry, Skipped, read_article, read_bytes, scan_library
 from reader.locations import library_state_dir
 from reader.query import Compiled, compile_query, corrected_query, folder_key
@@ -290,7 +290,7 @@ class LibraryIndex:
                 report.rebuilt = reason
         scan = scan_library(self.root)
         report.skipped.extend(scan.skipped)
-        old = self.catalog.entries()
+        old = self.catalog.stats()
         seen = {e.id for e in scan.files if _same_stats(old.get(e.id), e)}
         report.unchanged = len(seen)
         candidates = [e for e in scan.files if e.id not in seen]
@@ -318,7 +318,7 @@ class LibraryIndex:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _take_in_workers(self, candidates: list[FileEntry], workers: int, old: dict[str, ArticleInfo],
+    def _take_in_workers(self, candidates: list[FileEntry], workers: int, old: dict[str, FileStat],
                          batch: "_Batch", report: IndexReport, seen: set[str], progress: Progress | None) -> None:
         """take_file() for every candidate, in worker processes that each write one
         segment; this process holds the write lock and replaces changed articles."""
@@ -491,11 +491,11 @@ def _newest_first(infos) -> list[ArticleInfo]:
     return entries
 
 
-def _same_stats(before: ArticleInfo | None, entry: FileEntry) -> bool:
+def _same_stats(before: FileStat | None, entry: FileEntry) -> bool:
     return before is not None and before.size == entry.size and before.mtime_ns == entry.mtime_ns
 
 
-def take_file(entry: FileEntry, before: ArticleInfo | None, batch: "_Batch", report: IndexReport,
+def take_file(entry: FileEntry, before: FileStat | None, batch: "_Batch", report: IndexReport,
               seen: set[str]) -> None:
     """Read one new or changed file into the batch, or note why it was skipped."""
     try:
@@ -600,7 +600,7 @@ class _PartBatch(_Batch):
         return infos
 
 
-def _index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, ArticleInfo],
+def _index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
                 notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
     """A worker process's whole job: its files into one new segment of the index."""
     writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
@@ -622,7 +622,7 @@ def _index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, Art
     send(("done", segment, report, seen, part.touched, part.words))
 
 
-def _renames(old: dict[str, ArticleInfo], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:
+def _renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:
     """Files that left one path and appeared at another with the same content."""
     gone_by_hash: dict[str, list[str]] = {}
     for article_id in removed:
