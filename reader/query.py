@@ -22,6 +22,8 @@ from reader.vocabulary import Vocabulary
 TEXT_FIELDS = ("title", "body", "authors", "tags", "source", "notes")
 FIELD_TARGETS = {
     "title": ("title",),
+    "body": ("body",),
+    "text": ("body",),
     "author": ("authors",),
     "authors": ("authors",),
     "source": ("source",),

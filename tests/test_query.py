@@ -83,6 +83,9 @@ DRILLS, SUMMIT, CAFE, MARM, UNDATED, LONG = (
     ("orange (trees OR simmer)", [MARM, UNDATED]),
     # fields
     ("title:drills", [DRILLS]),
+    ("joint", [DRILLS]), ("body:joint", []),  # title and tag only
+    ("harbour", [DRILLS, SUMMIT]), ("body:harbour", []),  # source only
+    ("text:marmalade", [CAFE, MARM]),
     ('title:"without a deal"', [SUMMIT]),
     ("author:sato", [DRILLS]),
     ("author:elodie", [CAFE]),
