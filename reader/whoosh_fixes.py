@@ -5,8 +5,11 @@ Each fix is small, keeps Whoosh's behaviour, and says what it measured.
 
 from __future__ import annotations
 
+import pickle
 from array import array
+from itertools import islice
 
+from whoosh import externalsort
 from whoosh.codec import whoosh3
 
 _applied = False
@@ -44,9 +47,38 @@ class _Lengths:
         return iter(self._values)
 
 
+RUN_CHUNK = 4096
+
+
+def _write_run(self, f, items):
+    # Whoosh pickles each posting of a spilled run on its own, and unpickles it one
+    # by one at commit: 16 µs a posting, a fifth of a 3,000-article build once its
+    # pool passes limitmb. Whole chunks pickle at C speed.
+    items = iter(items)
+    while chunk := list(islice(items, RUN_CHUNK)):
+        pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+    f.close()
+
+
+def _read_run(self, path):
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                chunk = pickle.load(f)
+            except EOFError:
+                return
+            yield from chunk
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    externalsort.SortingPool._write_run = _write_run
+    externalsort.SortingPool._read_run = _read_run
     _applied = True
