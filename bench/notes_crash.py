@@ -145,7 +145,7 @@ def one_run(data: Path, seed: int, rng: random.Random, gui: bool = False) -> dic
     if not ready.wait(60):
         proc.kill()
         raise RuntimeError(f"writer did not start: {proc.stderr.read()}")
-    time.sleep(rng.uniform(0.2, 1.5) if gui else rng.uniform(0.02, 0.4))
+    time.sleep(rng.uniform(0.3, 3.0) if gui else rng.uniform(0.02, 0.4))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     reader.join(10)
