@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from itertools import islice
+from bisect import bisect_left
+from itertools import compress, islice
 
-from whoosh import externalsort
+from whoosh import externalsort, matching
 from whoosh.codec import whoosh3
+from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 _applied = False
 
@@ -74,6 +77,73 @@ def _read_run(self, path):
         self._remove_run(path)
 
 
+class FastArrayUnionMatcher(ArrayUnionMatcher):
+    """Whoosh's array union (scores of a block of 2,048 documents summed in an array),
+    with its per-slot Python loops done in C: zeroing the array and finding the next
+    scored document (a bisect in the block's list of scored documents, made once).
+    It serves every OR of many terms (prefix and fuzzy expansions, date ranges) and,
+    per segment of up to 5,000 documents, Whoosh's own ORs."""
+
+    def __init__(self, submatchers, doccount, boost=1.0, scored=True, partsize=2048):
+        self._zeros = array("d", bytes(8 * (partsize or doccount)))
+        self._hits: list[int] = []
+        super().__init__(submatchers, doccount, boost=boost, scored=scored, partsize=partsize)
+
+    def _read_part(self):
+        boost = self._boost
+        scored = self._scored
+        offset = self._docnum
+        limit = min(offset + self._partsize, self._doccount)
+        a = self._a
+        a[:] = self._zeros
+        for m in self._submatchers:
+            while m.is_active() and m.id() < limit:
+                if scored:
+                    a[m.id() - offset] += m.score() * boost
+                else:
+                    a[m.id() - offset] = 1
+                m.next()
+        self._offset = offset
+        self._limit = limit
+        self._hits = list(compress(range(offset, limit), a[: limit - offset]))
+
+    def _find_next(self):
+        hits = self._hits
+        i = bisect_left(hits, self._docnum)
+        if i < len(hits):
+            self._docnum = hits[i]
+        else:
+            self._docnum = self._min_id()
+            if self._docnum < self._doccount:
+                self._read_part()
+
+    def all_ids(self):
+        while self._docnum < self._doccount:
+            hits = self._hits
+            yield from hits[bisect_left(hits, self._docnum):]
+            self._docnum = self._min_id()
+            if self._docnum < self._doccount:
+                self._read_part()
+
+
+def posting_ids(reader, fieldname: str, text: str) -> set[int]:
+    """The live document numbers of one term in one segment, read a block at a time:
+    Whoosh's all_ids() steps posting by posting in Python (~5 µs each)."""
+    matcher = reader.postings(fieldname, text)
+    deleted = frozenset()
+    if isinstance(matcher, FilterMatcher):
+        deleted, matcher = matcher._ids, matcher.child
+    if not isinstance(matcher, whoosh3.W3LeafMatcher):
+        return set(matcher.all_ids()) - deleted
+    found: set[int] = set()
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        found.update(matcher._ids[matcher._i:])
+        matcher._next_block()
+    return found - deleted
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -81,4 +151,5 @@ def apply() -> None:
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     externalsort.SortingPool._write_run = _write_run
     externalsort.SortingPool._read_run = _read_run
+    matching.ArrayUnionMatcher = FastArrayUnionMatcher
     _applied = True
