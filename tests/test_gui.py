@@ -574,7 +574,7 @@ def test_undated_articles_are_last_in_title_order(window):
 def test_nothing_the_window_writes_lands_outside_the_data_dir_or_the_chosen_export_file(qtbot, tmp_path):
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QApplication, QFileDialog
+    from PySide6.QtWidgets import QFileDialog
 
     library = tmp_path / "lib"
     hostile = ["dots..and..more/name.md", "CON.md", "a/" + "x" * 200 + ".md", "sp ace/$(reboot) `x`.md"]
@@ -600,11 +600,13 @@ def test_nothing_the_window_writes_lands_outside_the_data_dir_or_the_chosen_expo
     target = exports / "my notes.json"
 
     def answer_the_save_dialog():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
+        dialogs = [d for d in w.findChildren(QFileDialog) if d.isVisible()]
+        if not dialogs:
             QTimer.singleShot(50, answer_the_save_dialog)
             return
-        dialog.selectFile(str(target))
+        dialog = dialogs[0]
+        dialog.setDirectory(str(target.parent))  # typed as a user would: folder, then name
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(target.name)
         dialog.accept()
 
     QTimer.singleShot(50, answer_the_save_dialog)
