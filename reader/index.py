@@ -43,6 +43,9 @@ METADATA_FIRST = 300  # new files from which a list on screen gets a quick metad
 FILES_PER_WORKER = 300  # a worker process costs ~0.3 s to start: worth it from this many files
 WORKER_REPORT_EVERY = 50
 WRITER_LIMIT_MB = 128
+# A first build of a huge library commits every so many files: a crash or a cancel
+# then costs at most one part, and the next run goes on from there.
+COMMIT_EVERY = 50_000
 
 _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
@@ -273,8 +276,9 @@ class LibraryIndex:
         """Bring the index in line with the library, re-reading only changed files.
 
         Articles stream into one writer as they are read, so memory stays bounded
-        (Whoosh spills its pool to disk past limitmb). progress(done, total) is called
-        per file read and may raise to cancel (the index is then left as it was).
+        (Whoosh spills its pool to disk past limitmb); a huge batch commits every
+        COMMIT_EVERY files. progress(done, total) is called per file read and may raise
+        to cancel (the index is then left as at its last commit).
         listing(infos) receives articles in batches; when many files are new it first
         gets all of them from a quick metadata-only pass, so a list on screen is
         complete long before the full text is indexed."""
@@ -297,26 +301,37 @@ class LibraryIndex:
         listed_early = bool(listing) and len(candidates) >= METADATA_FIRST
         if listed_early:
             self._list_quickly(candidates, listing)
-        batch = _Batch(self, listing if listing and not listed_early else None)
-        try:
-            workers = parallel.worker_count(len(candidates), FILES_PER_WORKER)
-            if workers > 1:
-                self._take_in_workers(candidates, workers, old, batch, report, seen, progress)
-            else:
-                for n, entry in enumerate(candidates, 1):
-                    if progress:
-                        progress(n, len(candidates))
-                    take_file(entry, old.get(entry.id), batch, report, seen)
-            removed = [i for i in old if i not in seen]
-            batch.remove(removed)
-            batch.finish()
-        except BaseException:
-            batch.cancel()
-            raise
+        infos: list[ArticleInfo] = []
+        parts = [candidates[i:i + COMMIT_EVERY] for i in range(0, len(candidates), COMMIT_EVERY)] or [[]]
+        for number, part in enumerate(parts):
+            batch = _Batch(self, listing if listing and not listed_early else None)
+            done = number * COMMIT_EVERY
+            part_progress = progress and (lambda n, _, done=done: progress(done + n, len(candidates)))
+            try:
+                self._take_all(part, old, batch, report, seen, part_progress)
+                if number == len(parts) - 1:
+                    removed = [i for i in old if i not in seen]
+                    batch.remove(removed)
+                batch.finish()
+            except BaseException:
+                batch.cancel()
+                raise
+            infos.extend(batch.infos)
         report.removed = len(removed)
-        report.renamed = _renames(old, removed, batch.infos)
+        report.renamed = _renames(old, removed, infos)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _take_all(self, candidates: list[FileEntry], old: dict[str, FileStat], batch: "_Batch",
+                  report: IndexReport, seen: set[str], progress: Progress | None) -> None:
+        workers = parallel.worker_count(len(candidates), FILES_PER_WORKER)
+        if workers > 1:
+            self._take_in_workers(candidates, workers, old, batch, report, seen, progress)
+            return
+        for n, entry in enumerate(candidates, 1):
+            if progress:
+                progress(n, len(candidates))
+            take_file(entry, old.get(entry.id), batch, report, seen)
 
     def _take_in_workers(self, candidates: list[FileEntry], workers: int, old: dict[str, FileStat],
                          batch: "_Batch", report: IndexReport, seen: set[str], progress: Progress | None) -> None:

@@ -261,3 +261,23 @@ def test_a_failed_or_cancelled_batch_leaves_the_index_as_it_was(library, data, f
     report = index.update()
     assert (report.added, report.rebuilt) == (MANY, None)
     assert index.search("firstversion").total == MANY
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
+def test_a_huge_first_build_commits_in_parts_and_a_cancel_keeps_the_parts_done(library, data, monkeypatch):
+    import reader.index as index_module
+
+    monkeypatch.setattr(index_module, "COMMIT_EVERY", 300)  # 50,000 in real life
+    write_many(library, "firstversion")
+    index = LibraryIndex(library_root(library), data)
+
+    def cancel_in_the_third_part(done, total):
+        if done > 610:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.update(progress=cancel_in_the_third_part)
+    index = LibraryIndex(library_root(library), data)
+    report = index.update()
+    assert (report.added, report.unchanged, report.rebuilt) == (MANY - 600, 600, None)
+    assert index.search("firstversion").total == MANY and len(index.articles()) == MANY
