@@ -451,13 +451,14 @@ class LibraryIndex:
             self._vocabulary = (generation, Vocabulary(self.catalog.words()))
         return self._vocabulary[1]
 
-    def search(self, text: str, limit: int = 20, sort: str = "relevance") -> SearchResults:
+    def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
+        """The total and the hits ranked offset..limit-1 (a page: snippets are the cost)."""
         if self._ix is None:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
         vocabulary = self.vocabulary()
         compiled = compile_query(text, searcher.reader(), vocabulary)
-        total, hits = self._run(compiled, limit, sort, with_hits=True)
+        total, hits = self._run(compiled, limit, sort, with_hits=True, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
@@ -466,7 +467,8 @@ class LibraryIndex:
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 
-    def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool) -> tuple[int, list[Hit]]:
+    def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool,
+             offset: int = 0) -> tuple[int, list[Hit]]:
         searcher = self._searcher
         kwargs = {"sortedby": "sortdate", "reverse": True} if sort == "date" else {}
         # optimize=False: count every match in the same pass (we always show the total)
@@ -474,7 +476,7 @@ class LibraryIndex:
         total = len(results)
         if not with_hits:
             return total, []
-        hits = [self._hit(hit, compiled) for hit in results[:limit]]
+        hits = [self._hit(hit, compiled) for hit in results[offset:limit]]
         return total, hits
 
     def _hit(self, hit, compiled: Compiled) -> Hit:

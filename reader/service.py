@@ -89,10 +89,10 @@ class ReaderService:
             raise NotAnArticle("the file is no longer in the library")
         return read_article(FileEntry(article_id, path, 0, 0)).article
 
-    def search(self, text: str, limit: int = 20, sort: str = "relevance") -> SearchResults:
+    def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """Search as last committed; never repairs (the GUI searches beside its indexer)."""
         self.index.open(repair=False)
-        return self.index.search(text, limit=limit, sort=sort)
+        return self.index.search(text, limit=limit, sort=sort, offset=offset)
 
     # ------------------------------------------------------------ notes
 

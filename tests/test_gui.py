@@ -618,3 +618,19 @@ def test_nothing_the_window_writes_lands_outside_the_data_dir_or_the_chosen_expo
     assert snapshot() == before  # the library and everything beside it untouched
     assert sorted(p.name for p in exports.iterdir()) == ["my notes.json"]  # no stray temp file
     assert "../../../etc/passwd" in target.read_text()
+
+
+def test_results_come_a_page_at_a_time_and_scrolling_to_the_end_fetches_more(qtbot, tmp_path):
+    library = tmp_path / "lib"
+    for n in range(45):
+        write(library, f"many/a{n:02d}.md", f"# Article {n}\n\nEvery one mentions the kestrel, {n} times over.")
+    w = open_window(qtbot, library, tmp_path / "data", rows=45)
+    search(qtbot, w, "kestrel")
+    view = results_view(w)
+    assert w.results_model.rowCount() == 20 and "45" in w.results_count.text()
+    assert "more as you scroll" in w.results_count.text()
+    for expected in (40, 45):
+        view.scrollToBottom()
+        qtbot.waitUntil(lambda e=expected: w.results_model.rowCount() == e, timeout=WAIT)
+    assert len(set(row_ids(view))) == 45 and "more as you scroll" not in w.results_count.text()
+    w.close()

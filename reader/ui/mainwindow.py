@@ -36,10 +36,10 @@ from reader.ui.models import ID_ROLE, LibraryFilter, LibraryModel, ResultsModel
 from reader.ui.sidebar import Sidebar
 from reader.ui.workers import Bridge, Cancelled, Worker
 
-SEARCH_DELAY_MS = 60
+SEARCH_DELAY_MS = 30
 WATCH_DELAY_MS = 300
 RESCAN_EVERY_MS = 30_000
-SEARCH_LIMIT = 50
+SEARCH_PAGE = 20  # hits fetched at once; more as the list scrolls to its end
 
 
 @dataclass
@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.search_field.returnPressed.connect(self.open_first_hit)
         self.search_field.installEventFilter(self)
         self.search_timer.timeout.connect(self.run_search)
+        self.results_model.more_wanted.connect(self._more_results)
         self.suggestion.linkActivated.connect(self.search_field.setText)
         self.help_button.clicked.connect(self.show_query_help)
         # reading
@@ -555,19 +556,32 @@ class MainWindow(QMainWindow):
         self.search_seq += 1
         seq = self.search_seq
         self.bridge.submit(
-            self.searcher, lambda svc, w, j: svc.search(text, limit=SEARCH_LIMIT),
+            self.searcher, lambda svc, w, j: svc.search(text, limit=SEARCH_PAGE),
             lambda results: self._on_results(seq, results), lambda message: self._on_search_failed(seq, message),
             stale=lambda: seq != self.search_seq,
         )
 
+    def _more_results(self) -> None:
+        seq, text, have = self.search_seq, self.search_field.text(), len(self.results_model.hits)
+        self.bridge.submit(
+            self.searcher, lambda svc, w, j: svc.search(text, limit=have + SEARCH_PAGE, offset=have),
+            lambda results: self._on_more_results(seq, results), lambda message: self._on_search_failed(seq, message),
+            stale=lambda: seq != self.search_seq,
+        )
+
+    def _on_more_results(self, seq: int, results: SearchResults) -> None:
+        if seq != self.search_seq:
+            return
+        self.results_model.add_hits(results.hits)
+        self._show_match_count(results.total)
+        self._update_nav()
+
     def _on_results(self, seq: int, results: SearchResults) -> None:
         if seq != self.search_seq:
             return  # an older query answered late: drop it
-        self.results_model.set_hits(results.hits)
+        self.results_model.set_hits(results.hits, results.total)
         self.shown_seq = seq
-        count = results.total
-        shown = f" — showing the first {len(results.hits)}" if len(results.hits) < count else ""
-        self.results_count.setText(f"<b>{count}</b> match{'es' if count != 1 else ''}{shown}")
+        self._show_match_count(results.total)
         if results.suggestion:
             link = results.suggestion.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&#39;")
             self.suggestion.setText(f"Did you mean <a href='{link}'>{link}</a>?")
@@ -578,6 +592,11 @@ class MainWindow(QMainWindow):
         self.highlight = Terms(results.highlight)
         self._select_current()
         self._update_nav()
+
+    def _show_match_count(self, count: int) -> None:
+        shown = len(self.results_model.hits)
+        more = f" — {shown} shown, more as you scroll" if shown < count else ""
+        self.results_count.setText(f"<b>{count}</b> match{'es' if count != 1 else ''}{more}")
 
     def _on_search_failed(self, seq: int, message: str) -> None:
         if seq == self.search_seq:

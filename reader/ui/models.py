@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 
 from reader.catalog import ArticleInfo
@@ -171,24 +171,33 @@ class LibraryFilter(QSortFilterProxyModel):
         self.tag = tag
         self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        info = self.sourceModel().articles[row]
+    def accepts(self, info: ArticleInfo) -> bool:
         if self.folder and not info.id.startswith(self.folder + "/"):
             return False
         if self.tag and self.tag.casefold() not in {t.casefold() for t in info.tags}:
             return False
         return True
 
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        return self.accepts(self.sourceModel().articles[row])
+
     def ids(self) -> list[str]:
-        return [self.index(r, 0).data(ID_ROLE) for r in range(self.rowCount())]
+        # The proxy keeps the source's order, so the list is read in Python: asking the
+        # proxy row by row was half a second at 10,000 articles.
+        return [info.id for info in self.sourceModel().articles if self.accepts(info)]
 
 
 class ResultsModel(QAbstractListModel):
-    """The hits of the current search, in rank (or date) order."""
+    """The hits of the current search, in rank (or date) order: a first page, then more
+    as the view scrolls to the end (Qt's fetchMore), since each hit's snippet costs."""
+
+    more_wanted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.hits: list[Hit] = []
+        self.total = 0
+        self.fetching = False
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.hits)
@@ -211,10 +220,31 @@ class ResultsModel(QAbstractListModel):
             return hit.id
         return None
 
-    def set_hits(self, hits: list[Hit]) -> None:
+    def set_hits(self, hits: list[Hit], total: int = 0) -> None:
         self.beginResetModel()
         self.hits = list(hits)
+        self.total = max(total, len(self.hits))
+        self.fetching = False
         self.endResetModel()
+
+    def add_hits(self, hits: list[Hit]) -> None:
+        self.fetching = False
+        known = {h.id for h in self.hits}
+        hits = [h for h in hits if h.id not in known]  # the index may have moved on
+        if hits:
+            self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(hits) - 1)
+            self.hits.extend(hits)
+            self.endInsertRows()
+        else:
+            self.total = len(self.hits)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self.fetching and len(self.hits) < self.total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self.fetching = True
+            self.more_wanted.emit()
 
     def ids(self) -> list[str]:
         return [h.id for h in self.hits]
