@@ -66,7 +66,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from reader.app import build_window
 
-ARTICLE = "world/japan-us-drills-near-russia.md"
 window = build_window(Path(sys.argv[3]), Path(sys.argv[1]))
 window.show()
 panel = window.comments
@@ -87,6 +86,7 @@ def select(note_id):
     panel.list.setCurrentRow(row)
 
 wait_until(lambda: not window.update_running and window.library_model.rowCount() > 0)
+ARTICLE = rng.choice(sorted(a.id for a in window.library_model.articles))  # spread over the library
 window.open_article(ARTICLE)
 wait_until(lambda: panel.article_id == ARTICLE and panel.editor.isEnabled())
 QTest.qWait(300)  # the article's existing comments arrive

@@ -26,6 +26,7 @@ class CommentsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("commentsPanel")
         self.notes: list[Note] = []
+        self._html: dict[str, str] = {}  # note text -> its HTML: Markdown per comment is the cost
         self.editing: int | None = None
         self.article_id: str | None = None
 
@@ -102,6 +103,8 @@ class CommentsPanel(QWidget):
 
     def set_notes(self, notes: list[Note]) -> None:
         self.notes = sorted(notes, key=lambda n: (n.created, n.id))
+        # Every save refreshes the whole list; only new or edited texts are rendered.
+        self._html = {n.text: self._html.get(n.text) or note_html(n.text) for n in self.notes}
         selected = self.selected_id()
         self.list.clear()
         for note in self.notes:
@@ -110,7 +113,7 @@ class CommentsPanel(QWidget):
             if note.updated != note.created:
                 stamp += f"  (edited {local_time(note.updated)})"
             item.setData(COMMENT_TIME_ROLE, stamp)
-            item.setData(COMMENT_HTML_ROLE, note_html(note.text))
+            item.setData(COMMENT_HTML_ROLE, self._html[note.text])
             item.setData(NOTE_ID_ROLE, note.id)
             self.list.addItem(item)
             if note.id == selected:
