@@ -119,8 +119,10 @@ while True:
         QTest.keyClicks(panel.editor, "second line")
         print("try new", flush=True)
         click(panel.post_button)
-        wait_until(lambda: any(i not in before and t == f"note {n}\nsecond line" for i, t in texts().items()))
-        new = next(i for i, t in texts().items() if i not in before)
+        posted = f"note {n}\nsecond line"
+        wait_until(lambda: any(i not in before and t == posted for i, t in texts().items()))
+        # By its text: the article's older comments may arrive after `before` was taken.
+        new = next(i for i, t in texts().items() if i not in before and t == posted)
         mine.append(new)
         print(f"add {new} note {n}", flush=True)
 """
