@@ -559,17 +559,21 @@ class _Batch:
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
-        self.open_writer().update_document(**document(article, notes))
+        self._write(document(article, notes))
         self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
                                        article.text, notes)
         self.took([info])
 
+    def _write(self, doc: dict) -> None:
+        self.open_writer().update_document(**doc)
+
     def took(self, infos: list[ArticleInfo]) -> None:
         """Articles now in the batch; the list on screen gets them in LISTING_BATCH steps."""
-        before = len(self.infos)
+        start = len(self.infos) - len(self.infos) % LISTING_BATCH  # the first not yet listed
         self.infos.extend(infos)
-        if self.listing and len(self.infos) // LISTING_BATCH > before // LISTING_BATCH:
-            self.listing(self.infos[before // LISTING_BATCH * LISTING_BATCH:len(self.infos) // LISTING_BATCH * LISTING_BATCH])
+        end = len(self.infos) - len(self.infos) % LISTING_BATCH
+        if self.listing and end > start:
+            self.listing(self.infos[start:end])
 
     def remove(self, article_ids: list[str]) -> None:
         for article_id in article_ids:
@@ -605,12 +609,8 @@ class _PartBatch(_Batch):
     def notes_text(self, article_id: str) -> str:
         return self.notes.get(article_id, "")
 
-    def add(self, article: Article, info: ArticleInfo) -> None:
-        notes = self.notes_text(article.id)
-        self.writer.add_document(**document(article, notes))
-        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
-                                       article.text, notes)
-        self.infos.append(info)
+    def _write(self, doc: dict) -> None:
+        self.writer.add_document(**doc)
 
     def unsent(self) -> list[ArticleInfo]:
         infos, self.sent = self.infos[self.sent:], len(self.infos)
