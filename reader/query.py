@@ -319,7 +319,6 @@ def _date_number(day: dt.date) -> int:
 
 
 ARRAY_UNION_FROM = 24  # subqueries
-_FIELD_WEIGHTS = {"title": 3.0, "authors": 1.5, "tags": 1.5}  # as the schema's field boosts
 
 
 def _any_of(queries: list):
@@ -466,7 +465,8 @@ class Compiler:
         counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
         if not counts:
             return None
-        return AnyTerm(fieldname, sorted(counts), _FIELD_WEIGHTS.get(fieldname, 1.0), sum(counts.values()))
+        boost = self.reader.schema[fieldname].format.field_boost  # title 3, authors and tags 1.5
+        return AnyTerm(fieldname, sorted(counts), boost, sum(counts.values()))
 
     def _exact(self, fieldname: str, value: str, word: Word):
         if not value:
