@@ -54,21 +54,26 @@ def messages(target: Callable, parts: list[Any], shared: tuple) -> Iterator[tupl
             proc = subprocess.Popen([sys.executable, "-m", "reader.parallel"], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
             workers.append((proc, errors))
-            selector.register(proc.stdout, selectors.EVENT_READ, (proc, errors))
+            selector.register(proc.stdout.fileno(), selectors.EVENT_READ, (proc, errors, bytearray()))
             proc.stdin.write(pickle.dumps((job, part, shared), protocol=pickle.HIGHEST_PROTOCOL))
             proc.stdin.close()
         running = len(parts)
         while running:
             for key, _ in selector.select():
-                proc, errors = key.data
-                message = _receive(key.fileobj)
-                if message is None or message[0] == "error":
-                    selector.unregister(key.fileobj)
-                    raise RuntimeError(f"an indexing worker failed: {_failure(message, proc, errors)}")
-                if message[0] == "done":
-                    selector.unregister(key.fileobj)
-                    running -= 1
-                yield message
+                proc, errors, pending = key.data
+                # Raw reads into our own buffer: a buffered reader could hold a whole
+                # message that select() then never reports.
+                chunk = os.read(key.fd, 1 << 16)
+                pending += chunk
+                for message in _complete(pending):
+                    if message[0] == "error":
+                        raise RuntimeError(f"an indexing worker failed: {message[1]}")
+                    if message[0] == "done":
+                        selector.unregister(key.fd)
+                        running -= 1
+                    yield message
+                if not chunk and key.fd in selector.get_map():
+                    raise RuntimeError(f"an indexing worker failed: {_failure(proc, errors)}")
         for proc, _ in workers:
             proc.wait()
     finally:
@@ -81,16 +86,19 @@ def messages(target: Callable, parts: list[Any], shared: tuple) -> Iterator[tupl
             errors.close()
 
 
-def _receive(stream: BinaryIO) -> tuple | None:
-    header = stream.read(_LENGTH)
-    if len(header) < _LENGTH:
-        return None
-    return pickle.loads(stream.read(int.from_bytes(header, "big")))
+def _complete(pending: bytearray) -> Iterator[tuple]:
+    """The whole messages at the start of pending, removed from it as they are read."""
+    while len(pending) >= _LENGTH:
+        size = int.from_bytes(pending[:_LENGTH], "big")
+        if len(pending) < _LENGTH + size:
+            return
+        message = pickle.loads(pending[_LENGTH:_LENGTH + size])
+        del pending[:_LENGTH + size]
+        yield message
 
 
-def _failure(message: tuple | None, proc: subprocess.Popen, errors: BinaryIO) -> str:
-    if message is not None:
-        return message[1]
+def _failure(proc: subprocess.Popen, errors: BinaryIO) -> str:
+    """Why a worker stopped without saying it was done: its exit code and last words."""
     proc.wait()
     errors.seek(0)
     lines = errors.read().decode("utf-8", "replace").strip().splitlines()
