@@ -562,7 +562,8 @@ class MainWindow(QMainWindow):
         )
 
     def _more_results(self) -> None:
-        seq, text, have = self.search_seq, self.search_field.text(), len(self.results_model.hits)
+        # The query of the hits shown, not the field's text: it may have changed since.
+        seq, text, have = self.search_seq, self.results_model.query, len(self.results_model.hits)
         self.bridge.submit(
             self.searcher, lambda svc, w, j: svc.search(text, limit=have + SEARCH_PAGE, offset=have),
             lambda results: self._on_more_results(seq, results), lambda message: self._on_search_failed(seq, message),
@@ -579,7 +580,7 @@ class MainWindow(QMainWindow):
     def _on_results(self, seq: int, results: SearchResults) -> None:
         if seq != self.search_seq:
             return  # an older query answered late: drop it
-        self.results_model.set_hits(results.hits, results.total)
+        self.results_model.set_hits(results.hits, results.total, results.query)
         self.shown_seq = seq
         self._show_match_count(results.total)
         if results.suggestion:

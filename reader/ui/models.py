@@ -197,6 +197,7 @@ class ResultsModel(QAbstractListModel):
         super().__init__(parent)
         self.hits: list[Hit] = []
         self.total = 0
+        self.query = ""
         self.fetching = False
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -220,10 +221,11 @@ class ResultsModel(QAbstractListModel):
             return hit.id
         return None
 
-    def set_hits(self, hits: list[Hit], total: int = 0) -> None:
+    def set_hits(self, hits: list[Hit], total: int = 0, query: str = "") -> None:
         self.beginResetModel()
         self.hits = list(hits)
         self.total = max(total, len(self.hits))
+        self.query = query
         self.fetching = False
         self.endResetModel()
 
