@@ -89,6 +89,10 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def latency(values: list[float]) -> dict:
+    return {"p50": median(values), "p95": percentile(values, 95), "worst": max(values)}
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -175,9 +179,9 @@ def search_timings(library: Path, work: Path, passes: int) -> dict:
             slot["fts5"].append(fts_ms)
     out = {}
     for kind, slot in by_kind.items():
-        out[kind] = {engine: {"p50": median(v), "p95": percentile(v, 95), "worst": max(v)} for engine, v in slot.items()}
+        out[kind] = {engine: latency(v) for engine, v in slot.items()}
     everything = {engine: [x for slot in by_kind.values() for x in slot[engine]] for engine in ("ours", "fts5")}
-    out["all"] = {engine: {"p50": median(v), "p95": percentile(v, 95), "worst": max(v)} for engine, v in everything.items()}
+    out["all"] = {engine: latency(v) for engine, v in everything.items()}
     out["agreement"] = agreement(index, fts, mix)
     index.close()
     return out

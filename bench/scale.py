@@ -44,8 +44,7 @@ def ours_search_timings(library: Path, data: Path, passes: int) -> dict:
     by_kind["all"] = [ms for kind, values in list(by_kind.items()) for ms in values]
     segments = [s.doc_count_all() for s in index._ix._segments()]
     index.close()
-    stats = {kind: {"p50": round(bench.median(v), 1), "p95": round(bench.percentile(v, 95), 1),
-                    "worst": round(max(v), 1)} for kind, v in by_kind.items()}
+    stats = {kind: {k: round(v, 1) for k, v in bench.latency(values).items()} for kind, values in by_kind.items()}
     return {"segments": segments, **stats}
 
 
