@@ -85,3 +85,15 @@ def test_the_newest_articles_come_first(corpora):
     assert dates == sorted(dates, reverse=True) and len(dates) >= 850
     newest_jekyll = next(a for a in listed if a.id.startswith("jekyll-posts/"))
     assert newest_jekyll.id == "jekyll-posts/2025-01-29-jekyll-4-4-1-released.markdown"
+
+
+@pytest.mark.parametrize("query", ["crates", "release notes", "compiler OR cargo", "title:rust", "rust -cargo"])
+def test_the_number_of_matches_is_the_same_whatever_the_page_size(corpora, query):
+    index, _ = corpora
+    everything = index.search(query, limit=5000)
+    assert everything.total == len(everything.hits) > 20  # the true count: every hit is there
+    for limit in (1, 5, 20, 100):
+        page = index.search(query, limit=limit)
+        assert page.total == everything.total, f"limit {limit}"
+        assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]
+        assert index.search(query, limit=limit, sort="date").total == everything.total
