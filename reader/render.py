@@ -29,6 +29,7 @@ from pygments.formatters import HtmlFormatter
 from reader.analysis import WORD_RE
 from reader.articles import Article, valid_text
 from reader.library import ARTICLE_SUFFIXES
+from reader.shown_text import ShownText, shown_text
 from reader.snippets import Terms
 
 # Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
@@ -201,7 +202,8 @@ def body_html(body: str) -> str:
     if len(converted) > MAX_HTML_GROWTH * len(body) + 100_000:
         return "<p class='notice'>This article is unusually nested, so it is shown as plain text.</p>" + \
             plain_paragraphs(body)
-    return _sanitise(converted)
+    # A fenced block's code ends with its last newline, which the viewer shows as an empty line.
+    return _sanitise(converted).replace("\n</code></pre>", "</code></pre>")
 
 
 def _drop_leading_title(body: str, title: str) -> str:
@@ -212,8 +214,28 @@ def _drop_leading_title(body: str, title: str) -> str:
     return body
 
 
-def article_html(article: Article, root: Path | None, terms: Terms | None = None,
-                 previous: Neighbour | None = None, following: Neighbour | None = None) -> str:
+@dataclass(frozen=True)
+class Page:
+    """An article as the reading pane shows it: its HTML, the text of its body as
+    shown (what passages are quoted from), and how many blocks the header above the
+    body takes (title, byline, tags, summary), so the pane can find where the body starts."""
+
+    html: str
+    shown: ShownText
+    header_blocks: int
+
+
+def article_body(article: Article) -> str:
+    """The body as sanitised HTML, as shown (a heading repeating the title dropped)."""
+    return body_html(_drop_leading_title(article.body, article.title))
+
+
+def article_shown_text(article: Article) -> ShownText:
+    return shown_text(article_body(article))
+
+
+def article_page(article: Article, root: Path | None, terms: Terms | None = None,
+                 previous: Neighbour | None = None, following: Neighbour | None = None) -> Page:
     """The whole reading page: header, body, and links to the neighbours."""
     byline = []
     if article.authors:
@@ -230,7 +252,7 @@ def article_html(article: Article, root: Path | None, terms: Terms | None = None
         head.append(f"<p class='tags'>{tags}</p>")
     if article.summary:
         head.append(f"<p class='summary'>{html.escape(article.summary)}</p>")
-    body = body_html(_drop_leading_title(article.body, article.title))
+    body = article_body(article)
     nav = []
     if previous:
         nav.append(f"<p class='nav'>Previous article: <a href='reader-nav:prev'>{html.escape(previous.title)}</a></p>")
@@ -238,7 +260,12 @@ def article_html(article: Article, root: Path | None, terms: Terms | None = None
         nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
     foot = f"<hr>{''.join(nav)}" if nav else ""
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
-    return _rewrite(page, root, article.id, terms)
+    return Page(_rewrite(page, root, article.id, terms), shown_text(body), len(head))
+
+
+def article_html(article: Article, root: Path | None, terms: Terms | None = None,
+                 previous: Neighbour | None = None, following: Neighbour | None = None) -> str:
+    return article_page(article, root, terms, previous, following).html
 
 
 def note_html(text: str) -> str:
@@ -281,7 +308,7 @@ p.nav {{ margin-bottom: 4px; }}
 a {{ color: {c['link']}; text-decoration: none; }}
 span.hit {{ background-color: {c['hit']}; }}
 blockquote {{ color: {c['quote']}; margin-left: 18px; font-style: italic; }}
-pre {{ background-color: {c['code_bg']}; padding: 8px; margin-top: 0px; margin-bottom: 0px; line-height: 118%;
+pre {{ white-space: pre-wrap; background-color: {c['code_bg']}; padding: 8px; margin-top: 0px; margin-bottom: 0px; line-height: 118%;
        font-family: 'DejaVu Sans Mono', monospace; font-size: 88%; }}
 div.codehilite {{ margin-bottom: 12px; }}
 code {{ font-family: 'DejaVu Sans Mono', monospace; background-color: {c['code_bg']}; }}
