@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Kill -9 a process in the middle of a burst of note writes, many times over.
 
-Each run starts a writer that adds, edits and deletes notes as fast as it can and
+Each run starts a writer that adds, edits and deletes notes (comments and highlights,
+whose anchors it also moves) as fast as it can and
 prints one line per operation only once it is saved: for the engine writer when the
 store returned, for the window (--gui) when the comment shows in the list under the
 article, after clicks on the real buttons. The writer is killed with SIGKILL at a
@@ -32,16 +33,31 @@ REPO = Path(__file__).resolve().parent.parent
 WRITER = r"""
 import random, sys
 from pathlib import Path
+from reader.anchoring import Anchor, Quote
 from reader.notes import NotesStore
 store = NotesStore.open(Path(sys.argv[1]))
 rng = random.Random(int(sys.argv[2]))
 mine = []
+highlights = []
 n = 0
 print("ready", flush=True)
 while True:
     n += 1
     # "try" names the one operation that may commit without being acknowledged.
-    if mine and n % 5 == 0:
+    if highlights and n % 11 == 0:
+        target = rng.choice(highlights)
+        print(f"try {target}", flush=True)
+        note = store.get(target)
+        store.set_anchors([(note, Anchor("moved", n, n + 9, f"passage {n}"), n, f"hash {n}")])
+        print(f"anchor {target} {n}", flush=True)
+    elif n % 3 == 0:
+        print("try new", flush=True)
+        text = f"note {n}\nsecond line" if n % 2 else ""
+        note = store.add("/library", f"a{n % 13}.md", "hash", "Title", text, Quote(f"passage {n}", "before ", " after"),
+                         Anchor("exact", 0, 9, f"passage {n}"), 0, "green")
+        highlights.append(note.id)
+        print(f"quote {note.id} {n}", flush=True)
+    elif mine and n % 5 == 0:
         target = rng.choice(mine)
         print(f"try {target}", flush=True)
         note = store.edit(target, f"edited {n}")
@@ -156,6 +172,8 @@ def one_run(data: Path, seed: int, rng: random.Random, gui: bool = False) -> dic
 
 def check(data: Path, acked: list[str]) -> dict:
     expected_text: dict[int, str] = {}
+    expected_quote: dict[int, str] = {}
+    expected_anchor: dict[int, int] = {}
     deleted: set[int] = set()
     in_flight = None
     for line in acked:
@@ -168,18 +186,26 @@ def check(data: Path, acked: list[str]) -> dict:
             expected_text[int(note_id)] = rest[0] + "\nsecond line"
         elif kind == "edit":
             expected_text[int(note_id)] = rest[0]
+        elif kind == "quote":  # a highlight: its passage, and a comment on odd turns
+            n = int(rest[0])
+            expected_quote[int(note_id)] = f"passage {n}"
+            expected_text[int(note_id)] = f"note {n}\nsecond line" if n % 2 else ""
+        elif kind == "anchor":
+            expected_anchor[int(note_id)] = int(rest[0])
         else:
             deleted.add(int(note_id))
     db = sqlite3.connect(data / "notes.sqlite")
     try:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, text, deleted FROM notes")}
+        rows = {r[0]: r[1:] for r in db.execute("SELECT id, text, deleted, quote_exact, anchor_start FROM notes")}
     finally:
         db.close()
     # The unacknowledged operation may or may not have committed: its note may hold either state.
     unsure = int(in_flight) if in_flight and in_flight.isdigit() else None
     lost = sum(1 for i, text in expected_text.items() if i not in rows or (rows[i][0] != text and i != unsure))
     lost += sum(1 for i in deleted if i not in rows or rows[i][1] is None)
+    lost += sum(1 for i, exact in expected_quote.items() if i not in rows or rows[i][2] != exact)
+    lost += sum(1 for i, start in expected_anchor.items() if i not in rows or (rows[i][3] != start and i != unsure))
     acks = sum(1 for line in acked if not line.startswith("try "))
     return {"acked": acks, "lost": lost, "integrity_ok": integrity == "ok"}
 

@@ -9,19 +9,11 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-from reader.index import NO_INDEX_YET, IndexBusy, IndexReport, LibraryIndex, SearchResults
-from reader.library import LibraryError, library_root
-from reader.locations import choose_library, data_dir
-from reader.notes import NotesError, NotesStore
-from reader.service import ReaderService
-
-PROG = "article-reader"
-
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr, exit status 1."""
+from reader.cli_context import PROG, CommandError, Context, positive_int
+from reader.index import NO_INDEX_YET, IndexReport, SearchResults
+from reader.notes import NotesError
+from reader.notes_cli import add_notes_parser, note_json, run_notes, usage_problem
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,64 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="search the library ('-' reads one query per line from stdin)")
     search.add_argument("query", help="the query, or - for queries on stdin")
-    search.add_argument("--limit", type=_positive_int, default=10, metavar="N")
+    search.add_argument("--limit", type=positive_int, default=10, metavar="N")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="JSON (JSON Lines with -)")
 
-    from reader.notes_cli import add_notes_parser
+    show = sub.add_parser("show", help="one article as the reader shows it: metadata, text and notes")
+    show.add_argument("article", help="the article's id (its path inside the library)")
+    show.add_argument("--json", action="store_true", help="one JSON object")
 
     add_notes_parser(sub)
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-# ---------------------------------------------------------------- context
-
-
-class Context:
-    """The chosen library and data directory, and the engine opened on them."""
-
-    def __init__(self, args: argparse.Namespace):
-        self.data = data_dir(args.data_dir)
-        chosen = choose_library(getattr(args, "gui_library", None) or args.library, self.data)
-        try:
-            self.root = library_root(chosen)
-        except LibraryError as exc:
-            raise CommandError(str(exc)) from None
-        self.service = ReaderService(self.root, self.data)
-        self._told_damage = False
-
-    @property
-    def notes(self) -> NotesStore:
-        notes = self.service.notes
-        if notes.damage_message() and not self._told_damage:
-            self._told_damage = True
-            print(f"{PROG}: {notes.damage_message()}", file=sys.stderr)
-        return notes
-
-    def index(self) -> LibraryIndex:
-        return self.service.index
-
-    def update(self, rebuild: bool = False, progress=None) -> IndexReport:
-        self.notes  # noqa: B018 - opens the store first, so damage is reported before indexing
-        try:
-            return self.service.update(rebuild=rebuild, progress=progress)
-        except IndexBusy as exc:
-            raise CommandError(str(exc)) from None
-        except OSError as exc:
-            raise CommandError(f"cannot write the index in {self.data}: {exc.strerror or exc}") from None
-
-    def close(self) -> None:
-        self.service.close()
 
 
 # ---------------------------------------------------------------- index
@@ -149,6 +93,8 @@ def report_line(report: IndexReport) -> str:
 def _say_rebuilt(report: IndexReport) -> None:
     if report.rebuilt:
         print(f"{PROG}: the index was rebuilt from the library ({report.rebuilt})", file=sys.stderr)
+    for followed in report.followed:
+        print(f"{PROG}: {followed.message()}", file=sys.stderr)
 
 
 def cmd_index(ctx: Context, args) -> int:
@@ -241,12 +187,48 @@ def cmd_search(ctx: Context, args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- show
+
+
+def cmd_show(ctx: Context, args) -> int:
+    from reader.articles import NotAnArticle
+
+    article_id = ctx.known_article(args.article)
+    try:
+        shown = ctx.service.show(article_id)
+    except NotAnArticle as exc:
+        raise CommandError(f"cannot read {article_id}: {exc}") from None
+    article = shown.article
+    if args.json:
+        print(json.dumps({
+            "id": article.id, "title": article.title, "authors": list(article.authors),
+            "date": article.date.isoformat() if article.date else None, "tags": list(article.tags),
+            "source": article.source, "summary": article.summary, "text": shown.shown.text,
+            "notes": [note_json(n) for n in shown.notes],
+        }, ensure_ascii=False))
+        return 0
+    bold, reset, dim = _styles()
+    lines = [f"{bold}{article.title}{reset}"]
+    byline = [", ".join(article.authors), article.date.isoformat() if article.date else "", article.source]
+    if any(byline):
+        lines.append(dim + " · ".join(p for p in byline if p) + reset)
+    if article.tags:
+        lines.append(f"{dim}tags: {', '.join(article.tags)}{reset}")
+    if article.summary:
+        lines.append(article.summary)
+    lines += ["", shown.shown.text]
+    print("\n".join(lines))
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "notes" and (problem := usage_problem(args)):
+        parser.error(problem)
     if args.command in (None, "gui"):
         from reader.app import main as gui_main
 
@@ -255,12 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         ctx = Context(args)
     except CommandError as exc:
         return _fail(str(exc))
-    handlers = {"index": cmd_index, "search": cmd_search}
+    handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes}
     try:
-        if args.command == "notes":
-            from reader.notes_cli import run_notes
-
-            return run_notes(ctx, args)
         return handlers[args.command](ctx, args)
     except (CommandError, NotesError) as exc:
         return _fail(str(exc))

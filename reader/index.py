@@ -87,6 +87,8 @@ class IndexReport:
     seconds: float = 0.0
     rebuilt: str | None = None  # why the index was rebuilt from scratch, if it was
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id), same content
+    new_ids: list[str] = field(default_factory=list)  # articles at paths not indexed before
+    followed: list = field(default_factory=list)  # annotations.Followed: notes of renamed-and-edited articles
 
     def merge(self, part: "IndexReport") -> None:
         """Add the counts of a part of the same update (done by a worker process)."""
@@ -319,6 +321,7 @@ class LibraryIndex:
             infos.extend(batch.infos)
         report.removed = len(removed)
         report.renamed = _renames(old, removed, infos)
+        report.new_ids = [i.id for i in infos if i.id not in old]
         report.seconds = time.perf_counter() - started
         return report
 
@@ -466,6 +469,15 @@ class LibraryIndex:
                 better_total, _ = self._run(compile_query(better, searcher.reader(), vocabulary), 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
+
+    def phrase_ids(self, text: str) -> set[str]:
+        """The articles whose body has the words of text as a phrase (every one, unranked)."""
+        phrase = " ".join(words(text))
+        if self._ix is None or not phrase:
+            return set()
+        searcher = self.searcher()
+        compiled = compile_query(f'body:"{phrase}"', searcher.reader(), self.vocabulary())
+        return {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(compiled.query)}
 
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool,
              offset: int = 0) -> tuple[int, list[Hit]]:

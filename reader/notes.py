@@ -1,57 +1,30 @@
-"""The notes store: the reader's comments on articles, the one thing we cannot rebuild.
+"""The notes store: the reader's comments and highlights, the one thing we cannot rebuild.
 
-SQLite in the data directory, WAL with synchronous=FULL, every change committed
-before the caller is told it is saved. Notes follow their article by content hash
-when it is renamed or moved; when it disappears they are kept as orphaned, and
-nothing but the user ever deletes one (and deleting goes to a trash first).
+Every change is committed (WAL, synchronous=FULL; see notes_db) before the caller is
+told it is saved. A note is a comment on a whole article, or a highlight: a passage
+quoted from the article (with or without a comment on it), anchored to where that
+passage is now. Notes follow their article by content hash when it is renamed or
+moved; when it disappears they are kept as orphaned, and nothing but the user ever
+deletes one (and deleting goes to a trash first).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
-import os
-import shutil
 import sqlite3
 import uuid
-from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reader import notes_db
 from reader.analysis import stem, words
+from reader.anchoring import Anchor, Quote
 from reader.articles import valid_text
+from reader.notes_db import MIGRATIONS, NOTES_FILE, NotesError  # noqa: F401 - the store's public names
 
-NOTES_FILE = "notes.sqlite"
-BACKUP_DIR = "backups"
-BACKUPS_KEPT = 7
-EXPORT_FORMAT = "article-reader-notes"
-
-# Forward migrations, applied in order; each keeps every existing note.
-MIGRATIONS = [
-    """
-    CREATE TABLE notes(
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        uid TEXT NOT NULL UNIQUE,
-        library TEXT NOT NULL,
-        article TEXT NOT NULL,
-        article_hash TEXT NOT NULL,
-        article_title TEXT NOT NULL DEFAULT '',
-        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
-        quote TEXT,
-        created TEXT NOT NULL,
-        updated TEXT NOT NULL,
-        orphaned INTEGER NOT NULL DEFAULT 0,
-        deleted TEXT
-    );
-    CREATE INDEX notes_by_article ON notes(library, article);
-    """,
-]
-
-
-class NotesError(Exception):
-    """A refused or failed notes operation; the message is for the user."""
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOR = "yellow"
 
 
 @dataclass(frozen=True)
@@ -60,17 +33,28 @@ class Note:
     uid: str
     library: str
     article: str
-    article_hash: str
+    article_hash: str  # the article's content as last seen (how renames are followed)
     article_title: str
-    text: str
-    quote: str | None
+    text: str  # the comment; empty for a bare highlight
     created: str  # ISO 8601, UTC
     updated: str
     orphaned: bool
     deleted: str | None
+    made_on: str = ""  # the hash of the article content the note was written on
+    quote: Quote | None = None  # a highlight's passage
+    position: int | None = None  # where the passage was last found (flat offset): a hint
+    color: str | None = None
+    anchor: Anchor | None = None  # where the passage is now, in the article's shown text
+    anchored_on: str | None = None  # the hash of the content that anchor was found in
 
-    def to_json(self) -> dict:
-        return asdict(self)
+    @property
+    def is_highlight(self) -> bool:
+        return self.quote is not None
+
+    @property
+    def searchable_text(self) -> str:
+        """What search finds a note by: its comment and the passage it quotes."""
+        return "\n\n".join(t for t in (self.quote.exact if self.quote else "", self.text) if t)
 
 
 def utc_now() -> str:
@@ -86,36 +70,18 @@ def local_time(stamp: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-_COLUMNS = "id, uid, library, article, article_hash, article_title, text, quote, created, updated, orphaned, deleted"
+_COLUMNS = ("id, uid, library, article, article_hash, article_title, text, created, updated, orphaned, deleted, "
+            "made_on, quote_exact, quote_prefix, quote_suffix, position, color, "
+            "anchor_state, anchor_start, anchor_end, anchor_text, anchored_on")
 
 
 def _note(row) -> Note:
-    return Note(*row[:10], bool(row[10]), row[11])
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    db.execute("PRAGMA busy_timeout=30000")
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")  # a note is saved when the disk has it
-    db.execute("PRAGMA foreign_keys=ON")
-    return db
-
-
-def _damaged(path: Path) -> bool:
-    """Whether the database file itself is broken. A disk that is full, read-only or
-    failing is not damage: that raises NotesError, and the file is left where it is
-    (setting it aside then would hide every note behind an empty new store)."""
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            return db.execute("PRAGMA quick_check").fetchone()[0] != "ok"
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-            return True
-        raise NotesError(f"cannot open the notes database {path}: {_write_problem(exc, path)}") from None
+    (note_id, uid, library, article, article_hash, title, text, created, updated, orphaned, deleted,
+     made_on, exact, prefix, suffix, position, color, state, start, end, anchor_text, anchored_on) = row
+    quote = Quote(exact, prefix or "", suffix or "") if exact else None
+    anchor = Anchor(state, start, end, anchor_text) if quote and state else None
+    return Note(note_id, uid, library, article, article_hash, title, text, created, updated, bool(orphaned),
+                deleted, made_on or "", quote, position, color if quote else None, anchor, anchored_on)
 
 
 class NotesStore:
@@ -124,90 +90,30 @@ class NotesStore:
         self.path = path
         self.set_aside = set_aside  # where a damaged database was moved, if one was
 
-    # ------------------------------------------------------------ opening
+    # ------------------------------------------------------------ opening and backups
 
     @classmethod
     def open(cls, data: Path) -> "NotesStore":
         path = data / NOTES_FILE
-        try:
-            data.mkdir(parents=True, exist_ok=True)
-            lock = open(data / "notes.lock", "a+b")
-        except OSError as exc:
-            raise NotesError(f"cannot open the notes database {path}: {_os_problem(exc)}") from None
-        # One process at a time checks, sets aside, creates and migrates: two opening a
-        # fresh database at once made one fail with "database is locked" while the other
-        # switched it to WAL. Held for milliseconds; the store itself needs no lock.
-        with lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                set_aside = None
-                if path.exists() and _damaged(path):
-                    set_aside = _set_aside(path)
-                try:
-                    db = _connect(path)
-                    _migrate(db)
-                except sqlite3.DatabaseError as exc:
-                    raise NotesError(f"cannot open the notes database {path}: {_write_problem(exc, path)}") from None
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+        db, set_aside = notes_db.open_database(path)
         store = cls(db, path, set_aside)
         if set_aside is None:
             store.back_up_if_due()
         return store
 
-    # ------------------------------------------------------------ backups
-
     @property
     def backup_dir(self) -> Path:
-        return self.path.parent / BACKUP_DIR
+        return self.path.parent / notes_db.BACKUP_DIR
 
     def backups(self) -> list[Path]:
-        """Verified daily backups, newest first."""
-        return sorted(self.backup_dir.glob("notes-*.sqlite"), reverse=True)
+        return notes_db.backups(self.path)
 
     def back_up_if_due(self, today: dt.date | None = None) -> Path | None:
-        """Once a day, on first use: SQLite's online backup to a temp file, checked
-        with integrity_check before it takes its place; the last 7 are kept.
-        A failure to back up never stops the store from working."""
-        today = today or dt.date.today()
-        target = self.backup_dir / f"notes-{today.isoformat()}.sqlite"
-        if target.exists() or not self.db.execute("SELECT count(*) FROM notes").fetchone()[0]:
-            return None
-        try:
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(".tmp")
-            copy = sqlite3.connect(temporary)
-            try:
-                self.db.backup(copy)
-                ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            finally:
-                copy.close()
-            if not ok:
-                temporary.unlink(missing_ok=True)
-                return None
-            os.replace(temporary, target)
-            for old in self.backups()[BACKUPS_KEPT:]:
-                old.unlink(missing_ok=True)
-            return target
-        except (OSError, sqlite3.Error):
-            return None
+        return notes_db.back_up_if_due(self.db, self.path, today)
 
     def restore_backup(self, backup: Path) -> Path:
         """Replace the notes with a backup's; the current database is set aside, not lost."""
-        backup = Path(backup).expanduser().absolute()
-        if not backup.is_file() or _damaged(backup) or not _has_notes_table(backup):
-            raise NotesError(f"{backup} is not a readable notes backup")
-        self.db.close()
-        aside = _set_aside(self.path, "replaced")
-        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        target = sqlite3.connect(self.path)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
-        self.db = _connect(self.path)
-        _migrate(self.db)
+        self.db, aside = notes_db.restore_backup(self.db, self.path, backup)
         return aside
 
     def damage_message(self) -> str | None:
@@ -256,15 +162,32 @@ class NotesStore:
         )
         return dict(rows.fetchall())
 
+    def edited_since_notes(self, library: str, hashes: dict[str, str]) -> set[str]:
+        """The articles (of those given, id -> current hash) changed since a note on them was written."""
+        rows = self.db.execute(
+            "SELECT DISTINCT article, made_on FROM notes WHERE library=? AND deleted IS NULL AND orphaned=0",
+            (library,),
+        )
+        return {article for article, made_on in rows if made_on and hashes.get(article, made_on) != made_on}
+
     def text_for_index(self, library: str, article: str) -> str:
-        return "\n\n".join(n.text for n in self.notes(library, article) if not n.orphaned)
+        return "\n\n".join(n.searchable_text for n in self.notes(library, article) if not n.orphaned)
 
     def search(self, library: str, query: str) -> list[Note]:
-        """Notes (attached or orphaned) whose own text has every word of the query."""
+        """Notes (attached or orphaned) whose own text or passage has every word of the query."""
         wanted = {stem(w) for w in words(query)}
         if not wanted:
             return []
-        return [n for n in self.notes(library) if wanted <= {stem(w) for w in words(n.text)}]
+        return [n for n in self.notes(library) if wanted <= {stem(w) for w in words(n.searchable_text)}]
+
+    def stale_highlights(self, library: str, hashes: dict[str, str]) -> dict[str, list[Note]]:
+        """Highlights whose anchor was not found in their article as it is now (id -> hash)."""
+        stale: dict[str, list[Note]] = {}
+        for note in self._select("library=? AND quote_exact IS NOT NULL AND orphaned=0", (library,)):
+            current = hashes.get(note.article)
+            if current is not None and note.anchored_on != current:
+                stale.setdefault(note.article, []).append(note)
+        return stale
 
     # ------------------------------------------------------------ writing
 
@@ -276,25 +199,41 @@ class NotesStore:
             with self.db:
                 yield
         except sqlite3.OperationalError as exc:
-            raise NotesError(f"{_write_problem(exc, self.path)}, so nothing was changed ({self.path})") from None
+            problem = notes_db.write_problem(exc, self.path)
+            raise NotesError(f"{problem}, so nothing was changed ({self.path})") from None
 
     def add(self, library: str, article: str, article_hash: str, title: str, text: str,
-            quote: str | None = None) -> Note:
-        text = _clean(text)
+            quote: Quote | None = None, anchor: Anchor | None = None, position: int | None = None,
+            color: str | None = None) -> Note:
+        """A comment (text), or a highlight (a quote, with or without text) anchored as given."""
+        text = clean_text(text, allow_empty=quote is not None)
+        if quote is not None and not quote.exact.strip():
+            raise NotesError("a highlight needs a passage")
         now = utc_now()
         with self._writing():
             cursor = self.db.execute(
-                "INSERT INTO notes(uid, library, article, article_hash, article_title, text, quote, created, updated)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (uuid.uuid4().hex, library, article, article_hash, title, text, quote, now, now),
+                "INSERT INTO notes(uid, library, article, article_hash, article_title, text, created, updated, made_on,"
+                " quote_exact, quote_prefix, quote_suffix, position, color, anchor_state, anchor_start, anchor_end,"
+                " anchor_text, anchored_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (uuid.uuid4().hex, library, article, article_hash, title, text, now, now, article_hash,
+                 *_quote_columns(quote), position, _color(color) if quote else None,
+                 *_anchor_columns(anchor), article_hash if anchor else None),
             )
         return self.get(cursor.lastrowid)
 
     def edit(self, note_id: int, text: str) -> Note:
-        text = _clean(text)
-        self._existing(note_id)
+        note = self._existing(note_id)
+        text = clean_text(text, allow_empty=note.is_highlight)
         with self._writing():
             self.db.execute("UPDATE notes SET text=?, updated=? WHERE id=?", (text, utc_now(), note_id))
+        return self.get(note_id)
+
+    def set_color(self, note_id: int, color: str) -> Note:
+        note = self._existing(note_id)
+        if not note.is_highlight:
+            raise NotesError(f"note {note_id} is not a highlight")
+        with self._writing():
+            self.db.execute("UPDATE notes SET color=? WHERE id=?", (_color(color), note_id))
         return self.get(note_id)
 
     def delete(self, note_id: int) -> Note:
@@ -312,6 +251,25 @@ class NotesStore:
         with self._writing():
             self.db.execute("UPDATE notes SET deleted=NULL WHERE id=?", (note_id,))
         return self.get(note_id)
+
+    def set_anchors(self, found: list[tuple[Note, Anchor, int | None, str]]) -> list[Note]:
+        """Store where highlights are now: (note, anchor, new position hint, the hash of
+        the content it was found in), all in one transaction."""
+        if found:
+            with self._writing():
+                self.db.executemany(
+                    "UPDATE notes SET anchor_state=?, anchor_start=?, anchor_end=?, anchor_text=?, position=?,"
+                    " anchored_on=? WHERE id=?",
+                    [(*_anchor_columns(anchor), position, content, note.id) for note, anchor, position, content in found],
+                )
+        return [replace(note, anchor=anchor, position=position, anchored_on=content)
+                for note, anchor, position, content in found]
+
+    def move_notes(self, note_ids: list[int], article: str, article_hash: str, title: str) -> None:
+        """Give notes to another article (a renamed and edited one, recognised by its passages)."""
+        with self._writing():
+            self.db.executemany("UPDATE notes SET article=?, article_hash=?, article_title=?, orphaned=0 WHERE id=?",
+                                [(article, article_hash, title, i) for i in note_ids])
 
     def _existing(self, note_id: int) -> Note:
         note = self.get(note_id)
@@ -349,141 +307,41 @@ class NotesStore:
                 )
         return changed
 
-    # ------------------------------------------------------------ export / import
+    # ------------------------------------------------------------ import
 
-    def export_json(self) -> dict:
-        return {
-            "format": EXPORT_FORMAT,
-            "version": len(MIGRATIONS),
-            "exported": utc_now(),
-            "notes": [n.to_json() for n in self.all_notes()],
-        }
-
-    def import_json(self, payload: dict) -> int:
-        """Add the notes of an export that are not here yet (by uid); returns how many."""
-        if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
-            raise NotesError("not an article-reader notes export")
-        rows = []
-        for item in payload.get("notes") or []:
-            try:
-                rows.append((
-                    str(item["uid"]), str(item["library"]), str(item["article"]), str(item.get("article_hash", "")),
-                    str(item.get("article_title", "")), _clean(str(item["text"])), item.get("quote"),
-                    str(item["created"]), str(item["updated"]), int(bool(item.get("orphaned"))), item.get("deleted"),
-                ))
-            except (KeyError, TypeError, NotesError) as exc:
-                raise NotesError(f"malformed note in export: {exc}") from None
+    def insert_exported(self, rows: list[tuple]) -> int:
+        """Add notes given as export rows (see notes_export) unless their uid is here; how many."""
         with self._writing():
             before = self.db.total_changes
             self.db.executemany(
-                "INSERT OR IGNORE INTO notes(uid, library, article, article_hash, article_title, text, quote,"
-                " created, updated, orphaned, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO notes(uid, library, article, article_hash, article_title, text, created, updated,"
+                " orphaned, deleted, made_on, quote_exact, quote_prefix, quote_suffix, position, color)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             return self.db.total_changes - before
 
 
-def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
-    by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
-    for note in notes:
-        if not note.deleted:
-            by_article[(note.library, note.article)].append(note)
-    out = ["# Notes from Article Reader", ""]
-    for (library, article), items in sorted(by_article.items()):
-        title = items[-1].article_title or article
-        out.append(f"## {title}")
-        out.append("")
-        details = [f"`{article}`", f"in {library}"]
-        if dates.get(article):
-            details.insert(0, dates[article])
-        if any(n.orphaned for n in items):
-            details.append("**article missing**")
-        out.append(" · ".join(details))
-        out.append("")
-        for note in items:
-            stamp = local_time(note.created)
-            if note.updated != note.created:
-                stamp += f" (edited {local_time(note.updated)})"
-            out += [f"### {stamp}", "", note.text, ""]
-    return "\n".join(out).rstrip() + "\n"
+def _quote_columns(quote: Quote | None) -> tuple:
+    return (quote.exact, quote.prefix, quote.suffix) if quote else (None, "", "")
 
 
-def _os_problem(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "the notes folder is read-only"
-    return exc.strerror or str(exc)
+def _anchor_columns(anchor: Anchor | None) -> tuple:
+    return (anchor.state, anchor.start, anchor.end, anchor.text) if anchor else (None, None, None, None)
 
 
-def _write_problem(exc: sqlite3.Error, path: Path) -> str:
-    name = getattr(exc, "sqlite_errorname", "")
-    if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
-        return "the notes folder is read-only"
-    # SQLite says SQLITE_FULL for the database, but a full disk met while growing its
-    # shared-memory file comes back as a plain I/O error.
-    if name == "SQLITE_FULL" or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path)):
-        return "the disk is full"
-    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
-        return "the notes could not be written to disk"
-    return f"the notes database refused the change ({exc})"
+def _color(color: str | None) -> str:
+    if color is None:
+        return DEFAULT_COLOR
+    if color not in COLORS:
+        raise NotesError(f"no colour {color!r}; choose one of {', '.join(COLORS)}")
+    return color
 
 
-def _disk_full(path: Path) -> bool:
-    try:
-        return shutil.disk_usage(path.parent).free < 64 * 1024
-    except OSError:
-        return False
-
-
-def _clean(text: str) -> str:
+def clean_text(text: str, allow_empty: bool = False) -> str:
+    """A note's text as stored: valid UTF-8, Unix line ends, no white space at its ends."""
     text = valid_text(text).replace("\r\n", "\n").strip()
-    if not text:
+    if not text and not allow_empty:
         raise NotesError("a note cannot be empty")
     return text
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)")
-    row = db.execute("SELECT version FROM schema_version").fetchone()
-    version = row[0] if row else 0
-    if version > len(MIGRATIONS):
-        raise NotesError("the notes database was written by a newer version of Article Reader")
-    for number in range(version, len(MIGRATIONS)):
-        with db:
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _statements(MIGRATIONS[number]):
-                db.execute(statement)
-            db.execute("DELETE FROM schema_version")
-            db.execute("INSERT INTO schema_version(version) VALUES (?)", (number + 1,))
-
-
-def _statements(script: str) -> list[str]:
-    # One statement at a time: executescript() would commit in the middle.
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _has_notes_table(path: Path) -> bool:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT 1 FROM sqlite_master WHERE name='notes'").fetchone() is not None
-    except sqlite3.Error:
-        return False
-    finally:
-        db.close()
-
-
-def _set_aside(path: Path, why: str = "damaged") -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{why}-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            os.replace(side, target.with_name(target.name + suffix))
-    return target
 

@@ -1,4 +1,5 @@
-"""`article-reader notes …`: add, list, edit, delete, restore, search, export, import."""
+"""`article-reader notes …`: add (a comment or a highlight), list, edit, colour, delete,
+restore, search, export, import, backups."""
 
 from __future__ import annotations
 
@@ -6,17 +7,24 @@ import json
 import sys
 from pathlib import Path
 
-from reader.notes import Note, NotesError, local_time
+from reader.cli_context import CommandError, positive_int
+from reader.notes import COLORS, Note, NotesError, local_time
 from reader.storage import write_atomically
 
 
 def add_notes_parser(sub) -> None:
-    notes = sub.add_parser("notes", help="your notes on articles")
+    notes = sub.add_parser("notes", help="your notes on articles: comments and highlights")
     verbs = notes.add_subparsers(dest="verb", required=True, parser_class=type(notes))
 
-    add = verbs.add_parser("add", help="add a note to an article; prints its id")
+    add = verbs.add_parser("add", help="add a comment, or with --quote a highlight; prints its id")
     add.add_argument("article", help="the article's id (its path inside the library)")
-    add.add_argument("text", help="the note (Markdown), or - to read it from stdin")
+    add.add_argument("text", nargs="?", help="the note (Markdown), or - to read it from stdin; "
+                     "optional with --quote (a bare highlight)")
+    add.add_argument("--quote", metavar="PASSAGE", help="highlight this passage of the article (as `show` prints it; "
+                     "white space and line breaks need not match)")
+    add.add_argument("--occurrence", type=positive_int, default=1, metavar="N",
+                     help="which occurrence of PASSAGE, when it is there more than once (default: the first)")
+    add.add_argument("--color", choices=COLORS, help="the highlight's colour (default: yellow)")
 
     listing = verbs.add_parser("list", help="all notes, or one article's")
     listing.add_argument("article", nargs="?")
@@ -28,11 +36,15 @@ def add_notes_parser(sub) -> None:
     edit.add_argument("id", type=int)
     edit.add_argument("text", help="the new text, or - for stdin")
 
+    color = verbs.add_parser("color", help="change a highlight's colour")
+    color.add_argument("id", type=int)
+    color.add_argument("color", choices=COLORS)
+
     for verb, text in (("delete", "move a note to the trash"), ("restore", "bring a note back from the trash")):
         p = verbs.add_parser(verb, help=text)
         p.add_argument("id", type=int)
 
-    search = verbs.add_parser("search", help="notes whose own text has every word (orphaned ones too)")
+    search = verbs.add_parser("search", help="notes whose own text or passage has every word (orphaned ones too)")
     search.add_argument("query")
     search.add_argument("--json", action="store_true")
 
@@ -50,20 +62,27 @@ def add_notes_parser(sub) -> None:
     restore.add_argument("file")
 
 
-def run_notes(ctx, args) -> int:
-    from reader.cli import CommandError
+def usage_problem(args) -> str | None:
+    """What is wrong with how a notes command was called, if anything (exit 2)."""
+    if args.verb == "add" and args.text is None and args.quote is None:
+        return "notes add needs TEXT, or --quote PASSAGE for a highlight"
+    return None
 
+
+def run_notes(ctx, args) -> int:
     store = ctx.notes
     library = str(ctx.root)
+    service = ctx.service
     try:
         if args.verb == "add":
             print(_add(ctx, args).id)
         elif args.verb == "list":
             _print_notes(_listing(ctx, args), args.json)
         elif args.verb == "edit":
-            print(ctx.service.edit_note(args.id, _text(args.text)).id)
+            print(service.edit_note(args.id, _text(args.text)).id)
+        elif args.verb == "color":
+            print(service.set_color(args.id, args.color).id)
         elif args.verb in ("delete", "restore"):
-            service = ctx.service
             note = service.delete_note(args.id) if args.verb == "delete" else service.restore_note(args.id)
             print(f"note {note.id} {'moved to the trash' if args.verb == 'delete' else 'restored'}")
         elif args.verb == "search":
@@ -83,42 +102,33 @@ def run_notes(ctx, args) -> int:
     return 0
 
 
-def _text(value: str) -> str:
+def _text(value: str | None) -> str:
+    if value is None:
+        return ""
     return sys.stdin.read() if value == "-" else value
 
 
-def _article_id(ctx, given: str) -> str:
-    """Accept the id, or a path to the file (relative or absolute) inside the library."""
-    candidate = Path(given).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        try:
-            return candidate.resolve().relative_to(ctx.root).as_posix()
-        except ValueError:
-            pass
-    return given.strip("/").removeprefix("./")
-
-
 def _add(ctx, args) -> Note:
-    from reader.cli import CommandError
-
     text = _text(args.text)
-    if not text.strip():
+    if args.quote is None and not text.strip():
         raise CommandError("a note cannot be empty")
-    ctx.update()
-    article_id = _article_id(ctx, args.article)
-    if ctx.service.article(article_id) is None:
-        raise CommandError(f"no article {args.article!r} in the library {ctx.root}")
-    return ctx.service.add_note(article_id, text)
+    if args.quote is not None and not args.quote.strip():
+        raise CommandError("the passage to highlight is empty")
+    article_id = ctx.known_article(args.article)
+    if args.quote is None:
+        return ctx.service.add_note(article_id, text)
+    return ctx.service.add_quoted(article_id, args.quote, args.occurrence, text, args.color)
 
 
 def _listing(ctx, args) -> list[Note]:
     store, library = ctx.notes, str(ctx.root)
     if args.article:
-        return store.notes(library, _article_id(ctx, args.article))
+        return ctx.service.notes_on(ctx.article_id(args.article))
     return store.notes(library, orphaned=args.orphaned, trash=args.trash)
 
 
-def _note_json(note: Note) -> dict:
+def note_json(note: Note) -> dict:
+    """A note as `notes list --json` (and `show --json`) give it."""
     return {
         "id": note.id,
         "article": note.article,
@@ -127,26 +137,32 @@ def _note_json(note: Note) -> dict:
         "created": note.created,
         "updated": note.updated,
         "orphaned": note.orphaned,
+        "quote": note.quote.to_json() if note.quote else None,
+        "anchor": note.anchor.to_json() if note.quote else None,
+        "color": note.color,
     }
 
 
 def _print_notes(notes: list[Note], as_json: bool) -> None:
     if as_json:
-        print(json.dumps([_note_json(n) for n in notes], ensure_ascii=False, indent=2))
+        print(json.dumps([note_json(n) for n in notes], ensure_ascii=False, indent=2))
         return
     if not notes:
         print("No notes.")
     for note in notes:
         flag = "  [orphaned: article missing]" if note.orphaned else ""
         flag += "  [in trash]" if note.deleted else ""
+        if note.quote:
+            state = note.anchor.state if note.anchor else "not yet anchored"
+            flag += f"  [highlight, {note.color}, {state}]"
         print(f"#{note.id}  {local_time(note.created)}  {note.article}{flag}")
+        if note.quote:
+            print(f"    > {note.quote.exact}")
         for line in note.text.splitlines():
             print(f"    {line}")
 
 
 def _export(ctx, args) -> None:
-    from reader.cli import CommandError
-
     store = ctx.notes
     payload = ctx.service.export_notes(args.format)
     if not args.output or args.output == "-":
@@ -185,15 +201,13 @@ def _list_backups(store, as_json: bool) -> None:
 
 
 def _import(ctx, args) -> None:
-    from reader.cli import CommandError
-
     try:
         payload = json.loads(Path(args.file).expanduser().read_text(encoding="utf-8"))
     except OSError as exc:
         raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     except ValueError:
         raise CommandError(f"{args.file} is not a JSON notes export") from None
-    added = ctx.notes.import_json(payload)
+    added = ctx.service.import_notes(payload)
     if ctx.index().exists() or added:
-        ctx.update()  # attach the imported notes to this library's articles and index them
+        ctx.update()  # attach the imported notes to this library's articles, anchor and index them
     print(f"imported {added} new note{'s' if added != 1 else ''}")

@@ -7,14 +7,29 @@ must not be shared): the GUI gives each of its worker threads its own.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from reader import annotations
+from reader.annotations import article_shown_text
+from reader.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo
 from reader.index import IndexReport, LibraryIndex, Progress, SearchResults
 from reader.library import FileEntry, read_article
 from reader.locations import remember_library
-from reader.notes import Note, NotesError, NotesStore, notes_markdown
+from reader.notes import Note, NotesError, NotesStore
+from reader.notes_export import export_json, import_rows, notes_markdown
+from reader.shown_text import ShownText
+
+
+@dataclass(frozen=True)
+class ShownArticle:
+    """One article as the reader sees it: its metadata, its shown text, its notes."""
+
+    article: Article
+    shown: ShownText
+    notes: list[Note]
 
 
 class ReaderService:
@@ -56,15 +71,25 @@ class ReaderService:
         """Index what changed, then move, orphan or re-attach notes to match."""
         self.data.mkdir(parents=True, exist_ok=True)
         report = self.index.update(rebuild=rebuild, progress=progress, listing=listing)
-        self.follow_notes()
+        self.follow_notes(report)
         remember_library(self.data, self.root)
         return report
 
-    def follow_notes(self) -> None:
+    def follow_notes(self, report: IndexReport | None = None) -> None:
+        """Notes follow their articles: renamed ones by content, renamed-and-edited ones
+        by their passages; then every highlight is found again in its article as it is."""
         if not self.notes.has_notes(self.library):
             return  # nothing to follow: spare re-reading the whole catalog
         entries = self.index.catalog.entries()
         changed = self.notes.follow_library(self.library, entries)
+        if report is not None and report.new_ids:
+            followed = annotations.recognise_renamed(
+                self.notes, self.library, self.root, set(report.new_ids), self.index.phrase_ids,
+                {i.id: (i.hash, i.title) for i in entries.values()})
+            report.followed.extend(followed)
+            changed.update(f.new for f in followed)
+        hashes = {i.id: i.hash for i in entries.values()}
+        annotations.reanchor_stale(self.notes, self.library, self.root, hashes)
         self.index.reindex_notes(sorted(i for i in changed if i in entries))
 
     def listed_articles(self) -> list[ArticleInfo]:
@@ -89,6 +114,11 @@ class ReaderService:
             raise NotAnArticle("the file is no longer in the library")
         return read_article(FileEntry(article_id, path, 0, 0)).article
 
+    def show(self, article_id: str) -> ShownArticle:
+        """The article as the reader sees it, with its notes anchored on this version."""
+        article = self.read(article_id)
+        return ShownArticle(article, article_shown_text(article), self.notes_on(article_id))
+
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """Search as last committed; never repairs (the GUI searches beside its indexer)."""
         self.index.open(repair=False)
@@ -97,7 +127,20 @@ class ReaderService:
     # ------------------------------------------------------------ notes
 
     def notes_on(self, article_id: str) -> list[Note]:
-        return self.notes.notes(self.library, article_id)
+        """An article's notes, oldest first, its highlights anchored on the file as it is now."""
+        return annotations.current_notes(self.notes, self.library, self.root, article_id)
+
+    def all_notes(self) -> list[Note]:
+        """Every note of the library (orphaned ones too), not the trash."""
+        return self.notes.notes(self.library)
+
+    def edited_articles(self) -> set[str]:
+        """Articles changed since a note on them was written."""
+        if not self.notes.has_notes(self.library):
+            return set()
+        self.index.open(repair=False)
+        entries = self.index.catalog.entries() if self.index.catalog else {}
+        return self.notes.edited_since_notes(self.library, {i.id: i.hash for i in entries.values()})
 
     def note_counts(self) -> dict[str, int]:
         return self.notes.counts(self.library)
@@ -108,17 +151,55 @@ class ReaderService:
     def export_notes(self, fmt: str) -> str:
         """Every note as Markdown ('md', grouped by article) or JSON ('json', to import again)."""
         if fmt == "json":
-            return json.dumps(self.notes.export_json(), ensure_ascii=False, indent=2) + "\n"
+            return json.dumps(export_json(self.notes.all_notes()), ensure_ascii=False, indent=2) + "\n"
         dates = {i.id: i.date.isoformat() for i in self.articles() if i.date}
         return notes_markdown(self.notes.all_notes(), dates)
 
+    def import_notes(self, payload: dict) -> int:
+        """Add the notes of a JSON export not here yet; highlights are anchored at the next update."""
+        return self.notes.insert_exported(import_rows(payload))
+
     def add_note(self, article_id: str, text: str) -> Note:
-        info = self.article(article_id)
-        if info is None:
-            raise NotesError(f"no article {article_id!r} in the library {self.root}")
+        info = self._known(article_id)
         note = self.notes.add(self.library, info.id, info.hash, info.title, text)
         self.index.reindex_notes([info.id])
         return note
+
+    def add_highlight(self, article_id: str, quote: Quote, hint: int | None, text: str = "",
+                      color: str | None = None) -> Note:
+        """A highlight of the quoted passage (a comment on it, if text), anchored on the
+        article as it is now; refused when the passage is not in it."""
+        info = self._known(article_id)
+        article = self.read(article_id)
+        anchor, position = locate(article_shown_text(article), quote, hint)
+        if not anchor.attached:
+            raise NotesError("that passage is not in the article as it is now")
+        note = self.notes.add(self.library, info.id, article.hash, info.title, text, quote, anchor, position, color)
+        self.index.reindex_notes([info.id])
+        return note
+
+    def add_quoted(self, article_id: str, passage: str, occurrence: int = 1, text: str = "",
+                   color: str | None = None) -> Note:
+        """A highlight of a passage given as text (white space need not match)."""
+        self._known(article_id)
+        shown = article_shown_text(self.read(article_id))
+        found = find_passage(shown.flat, passage, occurrence)
+        if found is None:
+            count = len(occurrences(shown.flat, " ".join(passage.split())))
+            if count == 0:
+                raise NotesError(f"the passage is not in {article_id}")
+            raise NotesError(f"the passage is in {article_id} {count} time{'s' if count != 1 else ''}, "
+                             f"not {occurrence}")
+        return self.add_highlight(article_id, quote_at(shown.flat, *found), found[0], text, color)
+
+    def set_color(self, note_id: int, color: str) -> Note:
+        return self.notes.set_color(note_id, color)
+
+    def _known(self, article_id: str) -> ArticleInfo:
+        info = self.article(article_id)
+        if info is None:
+            raise NotesError(f"no article {article_id!r} in the library {self.root}")
+        return info
 
     def edit_note(self, note_id: int, text: str) -> Note:
         return self._reindexed(self.notes.edit(note_id, text))

@@ -31,7 +31,9 @@ def test_add_list_edit_delete_restore(cli, sample_copy):
     assert second == first + 1
     listed = notes_json(cli, sample_copy, DRILLS)
     assert [n["id"] for n in listed] == [first, second]
-    assert set(listed[0]) == {"id", "article", "title", "text", "created", "updated", "orphaned"}
+    assert set(listed[0]) == {"id", "article", "title", "text", "created", "updated", "orphaned", "quote", "anchor",
+                              "color"}
+    assert (listed[0]["quote"], listed[0]["anchor"], listed[0]["color"]) == (None, None, None)
     assert listed[1]["text"] == "Line one\nline **two**" and listed[0]["orphaned"] is False
     assert listed[0]["title"] == "Japan-US Drills Near Russia Draw a Diplomatic Protest"
     assert listed[0]["created"].endswith("Z")
