@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.anchoring import DETACHED, EXACT, MOVED, locate
+from reader.anchoring import CHANGED, DETACHED, EXACT, MOVED, locate
 from reader.articles import Article, NotAnArticle
 from reader.library import FileEntry, read_article
 from reader.notes import Note, NotesStore
@@ -143,3 +143,23 @@ def passage_states(notes: list[Note]) -> dict[str, int]:
         state = note.anchor.state if note.anchor else DETACHED
         states[state] = states.get(state, 0) + 1
     return states
+
+
+def edit_notice(notes: list[Note], article_hash: str) -> str | None:
+    """What the header says when the article was edited after notes were written on it:
+    "Edited since your notes: 2 passages moved, 1 no longer found"; None if it was not."""
+    attached = [n for n in notes if not n.orphaned and not n.deleted]
+    if not any(n.made_on and n.made_on != article_hash for n in attached):
+        return None
+    states = passage_states(attached)
+    parts = []
+    for state, one, many in ((MOVED, "passage moved", "passages moved"), (CHANGED, "passage reworded", "passages reworded"),
+                             (DETACHED, "no longer found", "no longer found")):
+        count = states.get(state, 0)
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    if parts:
+        return "Edited since your notes: " + ", ".join(parts)
+    if states:
+        return "Edited since your notes; every passage you marked is where it was"
+    return "Edited since your notes"

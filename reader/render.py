@@ -84,9 +84,18 @@ class _Rewriter(HTMLParser):
         self.terms = terms
         self.out: list[str] = []
         self.skip_depth = 0
+        # A paragraph that holds only an image is drawn without the text's line spacing
+        # (in Qt it would stretch the image's line by half its height): where it opened,
+        # and whether only an image followed.
+        self._paragraph: int | None = None
+        self._only_image = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self._only_image = tag == "img" and self._paragraph is not None and not any(
+            part.strip() for part in self.out[self._paragraph + 1:])
+        if tag == "p":
+            self._paragraph = len(self.out)
         if tag == "img":
             attrs = self._image(attrs)
         elif tag == "a":
@@ -102,6 +111,10 @@ class _Rewriter(HTMLParser):
             self.skip_depth -= 1
 
     def handle_endtag(self, tag):
+        if tag == "p" and self._only_image and self._paragraph is not None:
+            self.out[self._paragraph] = self.out[self._paragraph].replace("<p", "<p class=\"image\"", 1)
+        if tag == "p":
+            self._paragraph, self._only_image = None, False
         if tag in _VOID:
             return
         if tag in _SKIP_HIGHLIGHT:
@@ -109,6 +122,8 @@ class _Rewriter(HTMLParser):
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
+        if data.strip():
+            self._only_image = False
         if not self.terms or self.skip_depth:
             self.out.append(html.escape(data, quote=False))
             return
@@ -223,6 +238,7 @@ class Page:
     html: str
     shown: ShownText
     header_blocks: int
+    notice: str | None = None
 
 
 def article_body(article: Article) -> str:
@@ -235,8 +251,10 @@ def article_shown_text(article: Article) -> ShownText:
 
 
 def article_page(article: Article, root: Path | None, terms: Terms | None = None,
-                 previous: Neighbour | None = None, following: Neighbour | None = None) -> Page:
-    """The whole reading page: header, body, and links to the neighbours."""
+                 previous: Neighbour | None = None, following: Neighbour | None = None,
+                 notice: str | None = None) -> Page:
+    """The whole reading page: header (with a notice, such as that the article was edited
+    since it was annotated), body, and links to the neighbours."""
     byline = []
     if article.authors:
         byline.append(html.escape(", ".join(article.authors)))
@@ -252,6 +270,8 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         head.append(f"<p class='tags'>{tags}</p>")
     if article.summary:
         head.append(f"<p class='summary'>{html.escape(article.summary)}</p>")
+    if notice:
+        head.append(f"<p class='edited'>✎ {html.escape(notice)}.</p>")
     body = article_body(article)
     nav = []
     if previous:
@@ -260,7 +280,7 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
     foot = f"<hr>{''.join(nav)}" if nav else ""
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
-    return Page(_rewrite(page, root, article.id, terms), shown_text(body), len(head))
+    return Page(_rewrite(page, root, article.id, terms), shown_text(body), len(head), notice)
 
 
 def article_html(article: Article, root: Path | None, terms: Terms | None = None,
@@ -284,9 +304,11 @@ def message_html(title: str, text: str) -> str:
 # ---------------------------------------------------------------- styles
 
 _LIGHT = {"fg": "#1f2328", "muted": "#5f6670", "link": "#0b5cad", "rule": "#d6d9dd", "code_bg": "#f4f5f7",
-          "tag_bg": "#e8eef6", "tag_fg": "#27476e", "hit": "#ffe27a", "quote": "#4a5058"}
+          "tag_bg": "#e8eef6", "tag_fg": "#27476e", "hit": "#ffe27a", "quote": "#4a5058",
+          "notice_bg": "#fdf3d8", "notice_fg": "#6b4e00"}
 _DARK = {"fg": "#e3e5e8", "muted": "#a0a7b1", "link": "#7cb4f0", "rule": "#3b4048", "code_bg": "#262a30",
-         "tag_bg": "#2d3a4c", "tag_fg": "#c7dbf5", "hit": "#7a6515", "quote": "#c2c7ce"}
+         "tag_bg": "#2d3a4c", "tag_fg": "#c7dbf5", "hit": "#7a6515", "quote": "#c2c7ce",
+         "notice_bg": "#3d3420", "notice_fg": "#f0d890"}
 
 
 def article_css(dark: bool) -> str:
@@ -304,6 +326,8 @@ p.tags {{ margin-bottom: 10px; }}
 span.tag {{ background-color: {c['tag_bg']}; color: {c['tag_fg']}; font-size: 88%; }}
 p.summary {{ font-style: italic; color: {c['muted']}; font-size: 108%; }}
 p.notice {{ color: {c['muted']}; font-style: italic; }}
+p.image {{ line-height: 100%; }}
+p.edited {{ color: {c['notice_fg']}; background-color: {c['notice_bg']}; font-size: 92%; }}
 p.nav {{ margin-bottom: 4px; }}
 a {{ color: {c['link']}; text-decoration: none; }}
 span.hit {{ background-color: {c['hit']}; }}

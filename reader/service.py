@@ -24,6 +24,14 @@ from reader.shown_text import ShownText
 
 
 @dataclass(frozen=True)
+class NotesListing:
+    """Notes, newest first, with what the catalog knows of their articles (absent: gone)."""
+
+    notes: list[Note]
+    articles: dict[str, ArticleInfo]
+
+
+@dataclass(frozen=True)
 class ShownArticle:
     """One article as the reader sees it: its metadata, its shown text, its notes."""
 
@@ -39,6 +47,7 @@ class ReaderService:
         self.library = str(root)
         self._index: LibraryIndex | None = None
         self._notes: NotesStore | None = None
+        self._matcher = None
 
     # ------------------------------------------------------------ parts, opened lazily
 
@@ -134,6 +143,24 @@ class ReaderService:
         """Every note of the library (orphaned ones too), not the trash."""
         return self.notes.notes(self.library)
 
+    def notes_matching(self, query: str = "") -> NotesListing:
+        """Every note of the library, newest first, that the query (the query language,
+        asked of each note: see notes_query) finds; all of them for an empty query."""
+        from reader.notes_query import NotesMatcher
+
+        notes = sorted(self.all_notes(), key=lambda n: (n.created, n.id), reverse=True)
+        self.index.open(repair=False)
+        catalog = self.index.catalog
+        articles = {}
+        for article_id in {n.article for n in notes if not n.orphaned}:
+            info = catalog.get(article_id) if catalog else None
+            if info is not None:
+                articles[article_id] = info
+        if query.strip():
+            self._matcher = self._matcher or NotesMatcher()
+            notes = self._matcher.matching(notes, query, articles)
+        return NotesListing(notes, {i: articles[i] for i in {n.article for n in notes} if i in articles})
+
     def edited_articles(self) -> set[str]:
         """Articles changed since a note on them was written."""
         if not self.notes.has_notes(self.library):
@@ -159,23 +186,28 @@ class ReaderService:
         """Add the notes of a JSON export not here yet; highlights are anchored at the next update."""
         return self.notes.insert_exported(import_rows(payload))
 
-    def add_note(self, article_id: str, text: str) -> Note:
-        info = self._known(article_id)
+    def add_note(self, article_id: str, text: str, reindex: bool = True, info: ArticleInfo | None = None) -> Note:
+        """A comment on the whole article. reindex=False leaves making it searchable to the
+        caller (the window does it on its indexer thread, not while saving); info, what
+        the caller knows of the article (the window lists articles before they are indexed)."""
+        info = info or self._known(article_id)
         note = self.notes.add(self.library, info.id, info.hash, info.title, text)
-        self.index.reindex_notes([info.id])
+        if reindex:
+            self.index.reindex_notes([info.id])
         return note
 
     def add_highlight(self, article_id: str, quote: Quote, hint: int | None, text: str = "",
-                      color: str | None = None) -> Note:
+                      color: str | None = None, reindex: bool = True, info: ArticleInfo | None = None) -> Note:
         """A highlight of the quoted passage (a comment on it, if text), anchored on the
         article as it is now; refused when the passage is not in it."""
-        info = self._known(article_id)
+        info = info or self._known(article_id)
         article = self.read(article_id)
         anchor, position = locate(article_shown_text(article), quote, hint)
         if not anchor.attached:
             raise NotesError("that passage is not in the article as it is now")
         note = self.notes.add(self.library, info.id, article.hash, info.title, text, quote, anchor, position, color)
-        self.index.reindex_notes([info.id])
+        if reindex:
+            self.index.reindex_notes([info.id])
         return note
 
     def add_quoted(self, article_id: str, passage: str, occurrence: int = 1, text: str = "",
