@@ -217,7 +217,7 @@ window.show()
 app = QApplication.instance()
 result = {}
 def poll():
-    rows = window.library_model.rowCount()
+    rows = window.library.model.rowCount()
     if "list_s" not in result and rows >= expected:
         result["list_s"] = time.perf_counter() - started
         if not query_words[0]:
@@ -234,10 +234,10 @@ def keystrokes():
             finish()
             return
         t = time.perf_counter()
-        before = window.search_seq
-        window.search_field.setText(query_words[i])
+        before = window.search.seq
+        window.search.field.setText(query_words[i])
         def wait():
-            if window.search_seq > before and window.middle.currentIndex() == 1 and window.results_count.text() and not window.search_timer.isActive() and window.shown_seq == window.search_seq:
+            if window.search.seq > before and window.middle.currentIndex() == 1 and window.search.count.text() and not window.search.timer.isActive() and window.search.shown_seq == window.search.seq:
                 timings.append((time.perf_counter() - t) * 1000)
                 QTimer.singleShot(20, lambda: one(i + 1))
             else:

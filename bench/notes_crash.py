@@ -84,7 +84,7 @@ from reader.app import build_window
 
 window = build_window(Path(sys.argv[3]), Path(sys.argv[1]))
 window.show()
-panel = window.comments
+panel = window.reading.comments
 rng = random.Random(int(sys.argv[2]))
 
 def wait_until(condition):
@@ -101,8 +101,8 @@ def select(note_id):
     row = [note.id for note in panel.notes].index(note_id)
     panel.list.setCurrentRow(row)
 
-wait_until(lambda: not window.update_running and window.library_model.rowCount() > 0)
-ARTICLE = rng.choice(sorted(a.id for a in window.library_model.articles))  # spread over the library
+wait_until(lambda: not window.update_running and window.library.model.rowCount() > 0)
+ARTICLE = rng.choice(sorted(a.id for a in window.library.model.articles))  # spread over the library
 window.open_article(ARTICLE)
 wait_until(lambda: panel.article_id == ARTICLE and panel.editor.isEnabled())
 QTest.qWait(300)  # the article's existing comments arrive

@@ -2,14 +2,18 @@
 """Take docs/screenshot.png from the real app on the sample library (run under Xvfb).
 
     xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py docs/screenshot.png
+
+Options after the file name: --size WxH (the window, default 1280x800), --query TEXT
+(type a search), --notes (show All notes), --dark.
 """
 
-import subprocess
+import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from reader.app import build_window
@@ -18,37 +22,75 @@ from reader.locations import sample_library
 ARTICLE = "world/harbour-city-flood-defences.md"
 
 
-def main(target: str, query: str = "") -> int:
+def select(window, text: str, occurrence: int = 1) -> None:
+    view = window.reading.view
+    cursor = QTextCursor(view.document())
+    for _ in range(occurrence):
+        cursor = view.document().find(text, cursor)
+    view.setTextCursor(cursor)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("target")
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--query", default="")
+    parser.add_argument("--notes", action="store_true")
+    parser.add_argument("--dark", action="store_true")
+    args = parser.parse_args()
+    width, height = (int(x) for x in args.size.split("x"))
     data = Path(tempfile.mkdtemp(prefix="reader-shot-"))
     window = build_window(sample_library(), data)
     app = QApplication.instance()
-    window.setGeometry(0, 0, 1280, 800)
+    window.setGeometry(0, 0, width, height)
     window.show()
     window.activateWindow()
+    if args.dark:
+        window.set_theme("dark")
 
     def stage_one():
         window.open_article(ARTICLE)
-        window.comments.editor.setPlainText("Worth comparing with the 2019 evacuations — ask the council for the cost figures.")
-        window.comments.submit()
-        if query:
-            window.search_field.setText(query)
+        window.reading.comments.editor.setPlainText("Ask the council for the cost figures of each phase.")
+        window.reading.comments.submit()
+
+    def stage_two():
+        select(window, "the movable flood barrier across the Harbour City estuary")
+        window.reading.highlight_action.trigger()
+
+    def stage_three():
+        select(window, "Residents who had been evacuated twice in 2019")
+        window.reading.comment_action.trigger()
+        window.reading.comments.editor.setPlainText("Compare with the 2019 evacuations.")
+        window.reading.comments.submit()
+
+    def stage_four():
+        if args.query:
+            window.search.field.setText(args.query)
+        if args.notes:
+            window.show_all_notes()
+        window.reading.view.verticalScrollBar().setValue(0)
+        select(window, "four centimetres")  # a selection, with its small buttons
+        window.reading.view.verticalScrollBar().setValue(0)
+        window.reading.popup.show_by_selection()
 
     def shoot():
         try:
-            if window.screen() and sys.platform.startswith("linux"):
-                subprocess.run(["import", "-window", "root", target], check=True, timeout=30)
-            else:
-                window.grab().save(target)
+            screen = QGuiApplication.primaryScreen()
+            image = screen.grabWindow(0) if sys.platform.startswith("linux") and window.screen() else window.grab()
+            image.save(args.target)
         finally:
             window.close()
             app.quit()
 
     QTimer.singleShot(1500, stage_one)
-    QTimer.singleShot(4000, shoot)
+    QTimer.singleShot(2500, stage_two)
+    QTimer.singleShot(3500, stage_three)
+    QTimer.singleShot(4500, stage_four)
+    QTimer.singleShot(6000, shoot)
     QTimer.singleShot(20000, app.quit)  # never hang
     app.exec()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main())

@@ -1,6 +1,5 @@
 """The desktop reader, driven through its real window with clicks and keys (offscreen)."""
 
-import shutil
 import sys
 
 import pytest
@@ -9,30 +8,13 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser
 
 from conftest import CORPORA, write
+from qt_helpers import (
+    DRILLS, NEWEST, WAIT, article_text, click_row, comments, find, leave_comment, library_view, open_window,
+    results_view, row_ids, search, wait_article,
+)
 from reader.app import build_window
-from reader.ui.models import ID_ROLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-NEWEST = "world/lavrov-remilitarisation-remarks.md"
-DRILLS = "world/japan-us-drills-near-russia.md"
-WAIT = 20_000
-
-
-def find(window, cls, name):
-    widget = window.findChild(cls, name)
-    assert widget is not None, f"no {cls.__name__} named {name}"
-    return widget
-
-
-def open_window(qtbot, library, data, rows=None, timeout=WAIT):
-    window = build_window(library, data)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: not window.update_running and window.library_model.rowCount() > 0
-                    and (rows is None or window.library_model.rowCount() == rows), timeout=timeout)
-    return window
 
 
 @pytest.fixture
@@ -40,41 +22,6 @@ def window(qtbot, sample_copy, data):
     w = open_window(qtbot, sample_copy, data, rows=20)
     yield w
     w.close()
-
-
-def library_view(w):
-    return find(w, QAbstractItemView, "libraryView")
-
-
-def results_view(w):
-    return find(w, QAbstractItemView, "searchResults")
-
-
-def article_text(w):
-    return find(w, QTextBrowser, "articleView").toPlainText()
-
-
-def row_ids(view):
-    model = view.model()
-    return [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())]
-
-
-def click_row(qtbot, view, row):
-    index = view.model().index(row, 0)
-    view.scrollTo(index)
-    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.visualRect(index).center())
-
-
-def wait_article(qtbot, w, text):
-    qtbot.waitUntil(lambda: text in article_text(w), timeout=WAIT)
-
-
-def search(qtbot, w, text):
-    field = find(w, QLineEdit, "searchField")
-    field.clear()
-    qtbot.keyClicks(field, text)
-    qtbot.waitUntil(lambda: w.middle.currentIndex() == 1 and w.results_model.rowCount() > 0
-                    and not w.search_timer.isActive(), timeout=WAIT)
 
 
 # ---------------------------------------------------------------- the contract
@@ -221,7 +168,7 @@ def test_typing_shows_results_with_count_and_snippet_then_enter_opens_the_first(
     search(qtbot, window, "marmalade")
     assert row_ids(results_view(window)) == ["food/seville-orange-marmalade.md"]
     assert "1</b> match" in find(window, QLabel, "resultsCount").text()
-    assert "marmalade" in window.results_model.hits[0].snippet.text.lower()
+    assert "marmalade" in window.search.model.hits[0].snippet.text.lower()
     qtbot.keyClick(find(window, QLineEdit, "searchField"), Qt.Key_Return)
     wait_article(qtbot, window, "The Short Season of Seville Orange Marmalade")
     assert "#ffe27a" in find(window, QTextBrowser, "articleView").toHtml().lower()  # the searched word, marked
@@ -231,7 +178,7 @@ def test_stale_answers_are_dropped_and_the_last_query_wins(qtbot, window):
     field = find(window, QLineEdit, "searchField")
     for text in ("octopus", "comet", "marmalade"):
         field.setText(text)
-        window.run_search()
+        window.search.run()
     qtbot.waitUntil(lambda: row_ids(results_view(window)) == ["food/seville-orange-marmalade.md"], timeout=WAIT)
     qtbot.wait(300)
     assert row_ids(results_view(window)) == ["food/seville-orange-marmalade.md"]
@@ -244,7 +191,7 @@ def test_did_you_mean_is_a_clickable_suggestion(qtbot, window):
     qtbot.waitUntil(lambda: "marmalade" in suggestion.text(), timeout=WAIT)
     suggestion.linkActivated.emit("marmalade")
     assert field.text() == "marmalade"
-    qtbot.waitUntil(lambda: window.results_model.rowCount() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.search.model.rowCount() == 1, timeout=WAIT)
 
 
 def test_escape_clears_the_search_and_returns_to_the_library(qtbot, window):
@@ -266,7 +213,7 @@ def test_ctrl_k_focuses_the_search_field_and_typing_j_there_types(qtbot, window)
 def test_a_malformed_query_answers_without_breaking(qtbot, window):
     field = find(window, QLineEdit, "searchField")
     qtbot.keyClicks(field, '(drills OR "unclosed')
-    qtbot.waitUntil(lambda: window.middle.currentIndex() == 1 and not window.search_timer.isActive(), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.middle.currentIndex() == 1 and not window.search.timer.isActive(), timeout=WAIT)
     qtbot.waitUntil(lambda: "match" in find(window, QLabel, "resultsCount").text(), timeout=WAIT)
 
 
@@ -289,12 +236,12 @@ def test_zoom_is_applied_and_remembered(qtbot, sample_copy, data):
     first = open_window(qtbot, sample_copy, data)
     qtbot.keyClick(first, Qt.Key_Equal, Qt.ControlModifier)
     qtbot.keyClick(first, Qt.Key_Equal, Qt.ControlModifier)
-    assert first.article_view.zoom == 2
+    assert first.reading.view.zoom == 2
     first.close()
     second = open_window(qtbot, sample_copy, data)
-    assert second.article_view.zoom == 2
+    assert second.reading.view.zoom == 2
     qtbot.keyClick(second, Qt.Key_0, Qt.ControlModifier)
-    assert second.article_view.zoom == 0
+    assert second.reading.view.zoom == 0
     second.close()
 
 
@@ -318,13 +265,13 @@ def test_images_in_the_library_load_and_remote_ones_get_a_placeholder(qtbot, sam
     w = open_window(qtbot, sample_copy, data, rows=21)
     w.open_article("world/pictures.md")
     wait_article(qtbot, w, "Pictures")
-    html = w.article_view.toHtml()
+    html = w.reading.view.toHtml()
     assert "reader-image:images/flood-barrier.png" in html and "reader-missing:a%20remote%20chart" in html
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QTextDocument
-    local = w.article_view.loadResource(QTextDocument.ImageResource, QUrl("reader-image:images/flood-barrier.png"))
+    local = w.reading.view.loadResource(QTextDocument.ImageResource, QUrl("reader-image:images/flood-barrier.png"))
     assert local.width() > 100 and not local.isNull()
-    remote = w.article_view.loadResource(QTextDocument.ImageResource, QUrl("https://example.invalid/chart.png"))
+    remote = w.reading.view.loadResource(QTextDocument.ImageResource, QUrl("https://example.invalid/chart.png"))
     assert remote.isNull()  # never fetched
     w.close()
 
@@ -334,7 +281,7 @@ def test_the_reading_position_is_restored(qtbot, sample_copy, data):
     first = open_window(qtbot, sample_copy, data, rows=21)
     first.open_article("long/long.md")
     wait_article(qtbot, first, "Paragraph 79")
-    bar = first.article_view.verticalScrollBar()
+    bar = first.reading.view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum() // 2)
     first.open_article(NEWEST)
@@ -342,7 +289,7 @@ def test_the_reading_position_is_restored(qtbot, sample_copy, data):
     second = open_window(qtbot, sample_copy, data, rows=21)
     second.open_article("long/long.md")
     wait_article(qtbot, second, "Paragraph 79")
-    bar = second.article_view.verticalScrollBar()
+    bar = second.reading.view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and abs(bar.value() - bar.maximum() // 2) <= bar.maximum() // 20)
     second.close()
 
@@ -359,18 +306,6 @@ def test_the_last_open_article_is_reopened(qtbot, sample_copy, data):
 
 # ---------------------------------------------------------------- comments
 
-def leave_comment(qtbot, w, text):
-    edit = find(w, QPlainTextEdit, "commentEdit")
-    edit.setFocus()
-    qtbot.keyClicks(edit, text)
-    qtbot.mouseClick(find(w, QAbstractButton, "leaveCommentButton"), Qt.LeftButton)
-
-
-def comments(w):
-    listing = find(w, QAbstractItemView, "commentsList")
-    return [listing.model().index(r, 0).data() for r in range(listing.model().rowCount())]
-
-
 def test_a_comment_is_saved_found_by_search_and_still_there_in_a_new_window(qtbot, sample_copy, data):
     w = open_window(qtbot, sample_copy, data)
     w.open_article(DRILLS)
@@ -378,9 +313,9 @@ def test_a_comment_is_saved_found_by_search_and_still_there_in_a_new_window(qtbo
     leave_comment(qtbot, w, "Ask about the hotline, capybara angle")
     qtbot.waitUntil(lambda: comments(w) == ["Ask about the hotline, capybara angle"], timeout=WAIT)
     assert find(w, QPlainTextEdit, "commentEdit").toPlainText() == ""
-    qtbot.waitUntil(lambda: w.library_model.note_counts.get(DRILLS) == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.library.model.note_counts.get(DRILLS) == 1, timeout=WAIT)
     search(qtbot, w, "capybara")
-    assert row_ids(results_view(w)) == [DRILLS] and w.results_model.hits[0].matched_in == ("notes",)
+    assert row_ids(results_view(w)) == [DRILLS] and w.search.model.hits[0].matched_in == ("notes",)
     w.close()
     again = open_window(qtbot, sample_copy, data)
     again.open_article(DRILLS)
@@ -467,7 +402,7 @@ def test_orphaned_notes_have_a_place(qtbot, sample_copy, data):
     leave_comment(qtbot, w, "will be orphaned")
     qtbot.waitUntil(lambda: comments(w) == ["will be orphaned"], timeout=WAIT)
     (sample_copy / DRILLS).unlink()
-    qtbot.waitUntil(lambda: w.library_model.rowCount() == 19, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.library.model.rowCount() == 19, timeout=WAIT)
     button = find(w, QAbstractButton, "orphansButton")
     qtbot.waitUntil(lambda: button.isVisible() and "(1)" in button.text(), timeout=WAIT)
     qtbot.mouseClick(button, Qt.LeftButton)
@@ -528,7 +463,7 @@ def test_an_empty_library_says_what_to_do(qtbot, tmp_path, data):
     w.show()
     qtbot.waitUntil(lambda: "library is empty" in article_text(w), timeout=WAIT)
     write(empty, "first.md", "# First Article\nhello")
-    qtbot.waitUntil(lambda: w.library_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: w.library.model.rowCount() == 1, timeout=5000)
     w.close()
 
 
@@ -537,7 +472,7 @@ def test_the_corpora_open_with_the_newest_first(qtbot, tmp_path, data):
     w = open_window(qtbot, CORPORA, data, rows=857, timeout=120_000)
     view = library_view(w)
     dates = [view.model().index(r, 1).data() for r in range(10)]
-    all_dates = sorted((a.date for a in w.library_model.articles if a.date), reverse=True)
+    all_dates = sorted((a.date for a in w.library.model.articles if a.date), reverse=True)
     assert dates == [d.isoformat() for d in all_dates[:10]]
     w.close()
 
@@ -560,7 +495,7 @@ def test_two_windows_on_one_data_dir_both_save_comments(qtbot, sample_copy, data
 def test_closing_while_a_search_is_pending_is_quiet(qtbot, sample_copy, data):
     w = open_window(qtbot, sample_copy, data)
     qtbot.keyClicks(find(w, QLineEdit, "searchField"), "drills")
-    assert w.search_timer.isActive()
+    assert w.search.timer.isActive()
     w.close()
     qtbot.wait(300)  # past the debounce: an exception in a Qt callback would fail this test
 
@@ -627,10 +562,10 @@ def test_results_come_a_page_at_a_time_and_scrolling_to_the_end_fetches_more(qtb
     w = open_window(qtbot, library, tmp_path / "data", rows=45)
     search(qtbot, w, "kestrel")
     view = results_view(w)
-    assert w.results_model.rowCount() == 20 and "45" in w.results_count.text()
-    assert "more as you scroll" in w.results_count.text()
+    assert w.search.model.rowCount() == 20 and "45" in w.search.count.text()
+    assert "more as you scroll" in w.search.count.text()
     for expected in (40, 45):
         view.scrollToBottom()
-        qtbot.waitUntil(lambda e=expected: w.results_model.rowCount() == e, timeout=WAIT)
-    assert len(set(row_ids(view))) == 45 and "more as you scroll" not in w.results_count.text()
+        qtbot.waitUntil(lambda e=expected: w.search.model.rowCount() == e, timeout=WAIT)
+    assert len(set(row_ids(view))) == 45 and "more as you scroll" not in w.search.count.text()
     w.close()

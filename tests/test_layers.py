@@ -30,3 +30,9 @@ def test_the_gui_never_touches_whoosh_or_sqlite():
     gui = list((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "app.py"]
     offenders = [p.name for p in gui if imported_modules(p) & {"whoosh", "sqlite3"}]
     assert offenders == []
+
+
+def test_no_gui_module_holds_two_concepts():
+    """Each pane owns its module: none of reader/ui grows much past 400 lines."""
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in (PACKAGE / "ui").glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 420} == {}

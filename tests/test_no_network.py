@@ -100,16 +100,16 @@ def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sa
         qtbot.wait(50)
     w.open_article("hostile/page.md")
     wait_article(qtbot, w, "platypus")
-    text = w.article_view.toPlainText()
+    text = w.reading.view.toPlainText()
     assert "document.title" not in text and "alert" not in text
     assert w.windowTitle() != "owned"
     for url in ("javascript:alert(1)", "file:///etc/hostname", "vbscript:msgbox", "smb://host/share",
                 "data:text/html,<b>x</b>", "ftp://127.0.0.1/x"):
-        w.article_view.anchorClicked.emit(QUrl(url))
+        w.reading.view.anchorClicked.emit(QUrl(url))
     qtbot.wait(300)
     assert recorder.opened == []  # none of those reached the system
-    assert w.article_view.toPlainText() == text  # and the view did not navigate
-    w.article_view.anchorClicked.emit(QUrl(f"http://127.0.0.1:{server.port}/clicked-page"))
+    assert w.reading.view.toPlainText() == text  # and the view did not navigate
+    w.reading.view.anchorClicked.emit(QUrl(f"http://127.0.0.1:{server.port}/clicked-page"))
     assert recorder.opened == [f"http://127.0.0.1:{server.port}/clicked-page"]  # handed to the browser, on a click
     w.set_theme("dark")
     w.zoom(+2)

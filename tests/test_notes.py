@@ -7,7 +7,6 @@ import sqlite3
 
 import pytest
 
-from conftest import write
 from reader.notes import MIGRATIONS, NotesError, NotesStore
 
 DRILLS = "world/japan-us-drills-near-russia.md"

@@ -30,6 +30,9 @@ class ArticleView(QTextBrowser):
     article_link = Signal(str)  # another article of the library was clicked
     nav_link = Signal(str)  # "prev" or "next"
     web_link = Signal(QUrl)  # an http(s)/mailto link was clicked
+    clicked_at = Signal(int)  # a click that selected nothing, at this document position
+    selection_made = Signal()  # the mouse let go of a selection
+    menu_wanted = Signal(object, int)  # the standard context menu (QMenu) to add to, and where (document position)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -43,6 +46,7 @@ class ArticleView(QTextBrowser):
         self.zoom = 0
         self._matches: list[QTextCursor] = []
         self._current = -1
+        self._layers: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._apply_font()
 
     # ------------------------------------------------------------ resources
@@ -185,19 +189,14 @@ class ArticleView(QTextBrowser):
     def clear_find(self) -> None:
         self._matches = []
         self._current = -1
-        self.setExtraSelections([])
+        self.set_layer("find", [])
 
     def _paint_matches(self) -> None:
         selections = []
         for i, cursor in enumerate(self._matches):
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#ff9f1c") if i == self._current else QColor("#ffe27a"))
-            fmt.setForeground(QColor("#1f2328"))
-            selection.format = fmt
-            selection.cursor = cursor
-            selections.append(selection)
-        self.setExtraSelections(selections)
+            selections.append(extra_selection(cursor, QColor("#ff9f1c") if i == self._current else QColor("#ffe27a"),
+                                              QColor("#1f2328")))
+        self.set_layer("find", selections)
         if 0 <= self._current < len(self._matches):
             self.setTextCursor(self._matches[self._current])
             self.ensureCursorVisible()
@@ -207,6 +206,44 @@ class ArticleView(QTextBrowser):
     @property
     def match_count(self) -> int:
         return len(self._matches)
+
+    # ------------------------------------------------------------ layers of marks on the text
+
+    LAYER_ORDER = ("highlights", "flash", "find")  # later layers are drawn over earlier ones
+
+    def set_layer(self, name: str, selections: list) -> None:
+        """Marks drawn over the text as extra selections, kept per layer (highlights, the
+        flash of a highlight, find matches) so that setting one keeps the others."""
+        self._layers[name] = selections
+        self.setExtraSelections([s for layer in self.LAYER_ORDER for s in self._layers.get(layer, [])])
+
+    # ------------------------------------------------------------ mouse and menu
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.selection_made.emit()
+        elif not self.anchorAt(event.position().toPoint()):
+            self.clicked_at.emit(self.cursorForPosition(event.position().toPoint()).position())
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        self.menu_wanted.emit(menu, self.cursorForPosition(event.pos()).position())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+def extra_selection(cursor: QTextCursor, background: QColor, foreground: QColor | None = None):
+    selection = QTextEdit.ExtraSelection()
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    if foreground is not None:
+        fmt.setForeground(foreground)
+    selection.format = fmt
+    selection.cursor = cursor
+    return selection
 
 
 def placeholder_image(label: str) -> QImage:

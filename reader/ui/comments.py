@@ -1,26 +1,35 @@
-"""The comments under an article: the reader's notes, oldest first, and a box to add one."""
+"""The comments under an article: the reader's notes, oldest first, and a box to add one.
+
+A note on a passage shows the passage as a quote above its comment (or says the passage
+is no longer in the article); a comment being written on a passage shows it above the box.
+"""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QToolButton,
     QVBoxLayout, QWidget,
 )
 
+from reader.anchoring import CHANGED, DETACHED, Quote
 from reader.notes import Note, local_time
 from reader.render import note_html
 from reader.ui.delegates import COMMENT_HTML_ROLE, COMMENT_TIME_ROLE, CommentDelegate
 
 NOTE_ID_ROLE = Qt.UserRole + 30
 EMPTY_HINT = "Write something first: an empty comment can't be saved."
+QUOTE_CHARS = 300  # a long passage is shortened in the list; its highlight shows all of it
 
 
 class CommentsPanel(QWidget):
-    post_requested = Signal(str)  # a new comment's text
+    post_requested = Signal(str, object)  # a new comment's text, and the passage it is on (a Quote) or None
     edit_requested = Signal(int, str)  # note id, new text
     delete_requested = Signal(int)  # note id
+    note_selected = Signal(int)  # the reader selected a note (show its passage)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -29,6 +38,8 @@ class CommentsPanel(QWidget):
         self._html: dict[str, str] = {}  # note text -> its HTML: Markdown per comment is the cost
         self.editing: int | None = None
         self.article_id: str | None = None
+        self.pending_quote: Quote | None = None  # the passage the comment being written is on
+        self.colors: dict[str, str] = {}  # colour name -> how it is drawn, for the quote bars
 
         self.header = QLabel("Comments")
         self.header.setObjectName("commentsHeader")
@@ -37,9 +48,10 @@ class CommentsPanel(QWidget):
         self.list.setItemDelegate(CommentDelegate(self.list))
         self.list.setWordWrap(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.setSelectionMode(QAbstractItemView.SingleSelection)
         self.list.itemDoubleClicked.connect(lambda _: self.start_edit())
-        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.itemSelectionChanged.connect(self._on_selection)
 
         self.edit_button = QPushButton("Edit")
         self.edit_button.setObjectName("editCommentButton")
@@ -51,11 +63,24 @@ class CommentsPanel(QWidget):
             button.setFlat(True)
             button.setCursor(Qt.PointingHandCursor)
 
+        self.quote_label = QLabel("")
+        self.quote_label.setObjectName("pendingQuote")
+        self.quote_label.setWordWrap(True)
+        self.quote_clear = QToolButton(text="✕", toolTip="Comment on the whole article instead")
+        self.quote_clear.setAutoRaise(True)
+        self.quote_clear.clicked.connect(lambda: self.set_pending_quote(None))
+        self.quote_row = QWidget()
+        quote_layout = QHBoxLayout(self.quote_row)
+        quote_layout.setContentsMargins(0, 0, 0, 0)
+        quote_layout.addWidget(self.quote_label, 1)
+        quote_layout.addWidget(self.quote_clear, 0, Qt.AlignTop)
+        self.quote_row.hide()
+
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("commentEdit")
         self.editor.setPlaceholderText("Leave a comment… (Markdown; Ctrl+Enter to post)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setFixedHeight(74)
+        self.editor.setFixedHeight(58)
         self.editor.textChanged.connect(lambda: self.hint.setText(""))
         self.hint = QLabel("")
         self.hint.setObjectName("commentHint")
@@ -84,6 +109,7 @@ class CommentsPanel(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.list, 10)
+        layout.addWidget(self.quote_row)
         layout.addWidget(self.editor)
         layout.addLayout(bottom)
         layout.addStretch(1)  # with no comments yet, the box sits under the heading
@@ -94,6 +120,7 @@ class CommentsPanel(QWidget):
     def set_article(self, article_id: str | None) -> None:
         if article_id != self.article_id:
             self.cancel_edit()
+            self.set_pending_quote(None)
         self.article_id = article_id
         enabled = article_id is not None
         for widget in (self.editor, self.post_button):
@@ -104,61 +131,112 @@ class CommentsPanel(QWidget):
     def set_notes(self, notes: list[Note]) -> None:
         self.notes = sorted(notes, key=lambda n: (n.created, n.id))
         # Every save refreshes the whole list; only new or edited texts are rendered.
-        self._html = {n.text: self._html.get(n.text) or note_html(n.text) for n in self.notes}
+        self._html = {n.text: self._html.get(n.text) or note_html(n.text) for n in self.notes if n.text}
         selected = self.selected_id()
+        self.list.blockSignals(True)
         self.list.clear()
         for note in self.notes:
-            item = QListWidgetItem(note.text)
+            item = QListWidgetItem(note.text or (note.quote.exact if note.quote else ""))
             stamp = local_time(note.created)
             if note.updated != note.created:
                 stamp += f"  (edited {local_time(note.updated)})"
             item.setData(COMMENT_TIME_ROLE, stamp)
-            item.setData(COMMENT_HTML_ROLE, self._html[note.text])
+            item.setData(COMMENT_HTML_ROLE, self._quote_html(note) + (self._html[note.text] if note.text else ""))
             item.setData(NOTE_ID_ROLE, note.id)
             self.list.addItem(item)
             if note.id == selected:
                 item.setSelected(True)
+        self.list.blockSignals(False)
         count = len(self.notes)
         self.header.setText(f"<b>Comments</b> ({count})" if count else "<b>Comments</b> — none yet")
         self.list.setVisible(bool(count))
         self._update_buttons()
 
+    def _quote_html(self, note: Note) -> str:
+        if note.quote is None:
+            return ""
+        exact = note.quote.exact
+        shown = html.escape(exact if len(exact) <= QUOTE_CHARS else exact[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …")
+        bar = self.colors.get(note.color or "yellow", "#e0c200")
+        state = note.anchor.state if note.anchor else None
+        said = {DETACHED: "passage no longer in the article", CHANGED: "passage reworded since"}.get(state)
+        remark = f"<div style='font-size:small; font-style:normal'>⚠ {said}</div>" if said else ""
+        return (f"<table cellspacing='0' cellpadding='0' style='margin-bottom:4px'><tr>"
+                f"<td style='background-color:{bar}' width='4'></td><td width='8'></td>"
+                f"<td><i>“{shown}”</i>{remark}</td></tr></table>")
+
     def selected_id(self) -> int | None:
         items = self.list.selectedItems()
         return items[0].data(NOTE_ID_ROLE) if items else None
+
+    def select(self, note_id: int) -> None:
+        """Select a note (a highlight was clicked) without asking to show its passage."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(NOTE_ID_ROLE) == note_id:
+                self.list.blockSignals(True)
+                self.list.setCurrentItem(item)
+                self.list.blockSignals(False)
+                self.list.scrollToItem(item)
+                self._update_buttons()
+                return
+
+    def _on_selection(self) -> None:
+        self._update_buttons()
+        note_id = self.selected_id()
+        if note_id is not None:
+            self.note_selected.emit(note_id)
 
     def _update_buttons(self) -> None:
         has = self.selected_id() is not None
         self.edit_button.setVisible(has)
         self.delete_button.setVisible(has)
 
+    def set_pending_quote(self, quote: Quote | None) -> None:
+        """The passage the comment being written is on (shown above the box), or None."""
+        self.pending_quote = quote
+        if quote is None:
+            self.quote_row.hide()
+            self.post_button.setText("Save changes" if self.editing is not None else "Leave a comment")
+            return
+        exact = quote.exact if len(quote.exact) <= QUOTE_CHARS else quote.exact[:QUOTE_CHARS] + " …"
+        self.quote_label.setText(f"<i>On the passage:</i> “{html.escape(exact)}”")
+        self.quote_row.show()
+        self.post_button.setText("Highlight and comment")
+
     # ------------------------------------------------------------ actions
 
     def submit(self) -> None:
         text = self.editor.toPlainText()
-        if not text.strip():
+        if self.editing is not None:
+            note = next((n for n in self.notes if n.id == self.editing), None)
+            if not text.strip() and not (note and note.quote):
+                self.show_problem(EMPTY_HINT)
+                return
+            self.edit_requested.emit(self.editing, text)
+            return
+        if not text.strip() and self.pending_quote is None:
             self.show_problem(EMPTY_HINT)
             self.editor.setFocus()
             return
-        if self.editing is not None:
-            self.edit_requested.emit(self.editing, text)
-        else:
-            self.post_requested.emit(text)
+        self.post_requested.emit(text, self.pending_quote)
 
     def saved(self) -> None:
         """The store has the comment: clear the box (only now, so nothing typed is lost)."""
         self.editor.clear()
         self.cancel_edit()
+        self.set_pending_quote(None)
         self.hint.setText("")
 
     def show_problem(self, message: str) -> None:
-        self.hint.setText(f"<span style='color:#c0392b'>{message}</span>")
+        self.hint.setText(f"<span style='color:#c0392b'>{html.escape(message)}</span>")
 
     def start_edit(self) -> None:
         note_id = self.selected_id()
         note = next((n for n in self.notes if n.id == note_id), None)
         if note is None:
             return
+        self.set_pending_quote(None)
         self.editing = note.id
         self.editor.setPlainText(note.text)
         self.post_button.setText("Save changes")
@@ -169,7 +247,7 @@ class CommentsPanel(QWidget):
         if self.editing is not None:
             self.editor.clear()
         self.editing = None
-        self.post_button.setText("Leave a comment")
+        self.post_button.setText("Highlight and comment" if self.pending_quote else "Leave a comment")
         self.cancel_button.hide()
 
     def _delete_selected(self) -> None:

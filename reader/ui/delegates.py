@@ -1,23 +1,68 @@
-"""Painting rich rows: a search hit (title, date, snippet) and a comment (time, text)."""
+"""Painting rich rows: a compact library row (title; date · by · tags), a search hit
+(title, date, snippet) and a comment (time, quoted passage, text)."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from reader.ui.models import DATE_ROLE, NOTES_ROLE, SNIPPET_ROLE, marked_html
+from reader.ui.models import DATE_ROLE, META_ROLE, NOTES_ROLE, SNIPPET_ROLE, marked_html
 
 PADDING = 8
+COMPACT_ROW_HEIGHT = 48
 
 
-class _HtmlDelegate(QStyledItemDelegate):
+class LibraryRowDelegate(QStyledItemDelegate):
+    """A library row in two lines, as feed readers draw them when the list is narrow:
+    the title (bold while unread), then date · by · tags · notes, each elided to fit."""
+
+    def paint(self, painter, option, index):
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style:
+            style.drawControl(QStyle.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(option.state & QStyle.State_Selected)
+        text_color = option.palette.color(QPalette.HighlightedText if selected else QPalette.Text)
+        muted = option.palette.color(QPalette.HighlightedText if selected else QPalette.PlaceholderText)
+        area = option.rect.adjusted(PADDING, 5, -PADDING, -5)
+        title_font = QFont(index.data(Qt.FontRole) or option.font)
+        meta_font = QFont(option.font)
+        meta_font.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+        title_metrics, meta_metrics = QFontMetrics(title_font), QFontMetrics(meta_font)
+        painter.save()
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title = title_metrics.elidedText(index.data(Qt.DisplayRole) or "", Qt.ElideRight, area.width())
+        painter.drawText(QRect(area.left(), area.top(), area.width(), title_metrics.height()),
+                         Qt.AlignLeft | Qt.AlignVCenter, title)
+        painter.setFont(meta_font)
+        painter.setPen(muted)
+        meta = meta_metrics.elidedText(index.data(META_ROLE) or "", Qt.ElideRight, area.width())
+        painter.drawText(QRect(area.left(), area.top() + title_metrics.height() + 2, area.width(),
+                               meta_metrics.height()), Qt.AlignLeft | Qt.AlignVCenter, meta)
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        return QSize(option.rect.width(), COMPACT_ROW_HEIGHT)
+
+
+class HtmlRowDelegate(QStyledItemDelegate):
     """Rows drawn from a small HTML document, wrapped to the view's width."""
 
     def html_for(self, index, palette: QPalette, selected: bool) -> str:
         raise NotImplementedError
+
+    @staticmethod
+    def colors(palette: QPalette, selected: bool) -> tuple[str, str]:
+        """The muted and the accent colour of a row's small print."""
+        muted = palette.color(QPalette.HighlightedText if selected else QPalette.PlaceholderText).name()
+        accent = palette.color(QPalette.HighlightedText if selected else QPalette.Link).name()
+        return muted, accent
 
     def _document(self, option, index) -> QTextDocument:
         doc = QTextDocument()
@@ -55,15 +100,9 @@ class _HtmlDelegate(QStyledItemDelegate):
         return QSize(width, int(doc.size().height()) + 2 * PADDING)
 
 
-def _muted(palette: QPalette, selected: bool) -> str:
-    color = palette.color(QPalette.HighlightedText if selected else QPalette.PlaceholderText)
-    return color.name()
-
-
-class HitDelegate(_HtmlDelegate):
+class HitDelegate(HtmlRowDelegate):
     def html_for(self, index, palette, selected):
-        muted = _muted(palette, selected)
-        accent = palette.color(QPalette.HighlightedText if selected else QPalette.Link).name()
+        muted, accent = self.colors(palette, selected)
         title = html.escape(index.data(Qt.DisplayRole) or "")
         date = html.escape(index.data(DATE_ROLE) or "")
         snippet = marked_html(index.data(SNIPPET_ROLE) or "", accent)
@@ -77,8 +116,8 @@ COMMENT_TIME_ROLE = Qt.UserRole + 20
 COMMENT_HTML_ROLE = Qt.UserRole + 21
 
 
-class CommentDelegate(_HtmlDelegate):
+class CommentDelegate(HtmlRowDelegate):
     def html_for(self, index, palette, selected):
-        muted = _muted(palette, selected)
+        muted, _ = self.colors(palette, selected)
         when = html.escape(index.data(COMMENT_TIME_ROLE) or "")
         return f"<div style='color:{muted}; font-size:small'>{when}</div>{index.data(COMMENT_HTML_ROLE) or ''}"

@@ -8,7 +8,7 @@ QUERY_HELP = """
 <tr><td><code>marmalade OR jam</code></td><td>either word</td></tr>
 <tr><td><code>drills -russia</code>, <code>NOT</code></td><td>leave out articles with a word</td></tr>
 <tr><td><code>(a OR b) c</code></td><td>group with parentheses</td></tr>
-<tr><td><code>title:</code> <code>author:</code> <code>tag:</code> <code>source:</code> <code>note:</code></td><td>look in one field: <code>tag:defence</code>, <code>author:"mariko sato"</code></td></tr>
+<tr><td><code>title:</code> <code>author:</code> <code>tag:</code> <code>source:</code> <code>note:</code></td><td>look in one field: <code>tag:defence</code>, <code>author:"mariko sato"</code>; <code>note:</code> is your comments and highlighted passages</td></tr>
 <tr><td><code>path:world/asia</code></td><td>articles inside a folder</td></tr>
 <tr><td><code>date:2024</code>, <code>date:2024-09</code></td><td>a year or a month</td></tr>
 <tr><td><code>date:[2024-01 to 2024-06]</code></td><td>a range; leave a side empty for open-ended</td></tr>
@@ -17,6 +17,8 @@ QUERY_HELP = """
 </table>
 <p>Case and accents do not matter (<i>resume</i> finds <i>résumé</i>), and word endings are
 matched (<i>drilling</i> finds <i>drills</i>).</p>
+<p>The filter of <b>All notes</b> (Ctrl+Shift+N) takes the same language, asked of your notes: words
+look in the comment, its passage and the article's title; <code>date:</code> is when you wrote it.</p>
 """
 
 SHORTCUTS = [
@@ -27,8 +29,11 @@ SHORTCUTS = [
     ("J / K", "Next / previous in the list"),
     ("Ctrl+F, F3, Shift+F3", "Find in the article, next, previous"),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / actual size"),
+    ("H", "Highlight the selected passage"),
+    ("C", "Highlight the selected passage and comment on it"),
     ("Ctrl+Enter", "Post the comment"),
-    ("Ctrl+Z", "Undo deleting a comment"),
+    ("Ctrl+Shift+N", "All notes: every comment and highlight"),
+    ("Ctrl+Z", "Undo deleting a comment or removing a highlight"),
     ("Ctrl+O", "Open another library"),
     ("Ctrl+Q", "Quit"),
 ]

@@ -16,6 +16,7 @@ SORT_ROLE = Qt.UserRole + 2
 SNIPPET_ROLE = Qt.UserRole + 3
 DATE_ROLE = Qt.UserRole + 4
 NOTES_ROLE = Qt.UserRole + 5
+META_ROLE = Qt.UserRole + 6  # the second line of a compact row: date · by · tags · notes
 
 COLUMNS = ("Title", "Date", "By", "Tags", "Notes")
 
@@ -32,6 +33,7 @@ class LibraryModel(QAbstractTableModel):
         self.articles: list[ArticleInfo] = []
         self._row_of: dict[str, int] = {}
         self.note_counts: dict[str, int] = {}
+        self.edited: set[str] = set()  # changed since a note on them was written
         self.read: set[str] = set()
         self.sort_column = 1
         self.sort_order = Qt.DescendingOrder
@@ -62,8 +64,11 @@ class LibraryModel(QAbstractTableModel):
             return self._sort_key(info, column)
         if role == Qt.FontRole and column == 0 and info.id not in self.read:
             return self._bold
+        if role == META_ROLE:
+            return self._meta(info)
         if role == Qt.ToolTipRole:
-            return f"{info.title}\n{info.id}" + (f"\n\n{info.summary}" if info.summary else "")
+            edited = "\n\nEdited since your notes on it." if info.id in self.edited else ""
+            return f"{info.title}\n{info.id}" + (f"\n\n{info.summary}" if info.summary else "") + edited
         if role == Qt.TextAlignmentRole and column == 4:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
@@ -78,7 +83,15 @@ class LibraryModel(QAbstractTableModel):
         if column == 3:
             return ", ".join(info.tags)
         count = self.note_counts.get(info.id, 0)
-        return str(count) if count else ""
+        mark = " ⚠" if info.id in self.edited else ""
+        return f"{count}{mark}" if count else ""
+
+    def _meta(self, info: ArticleInfo) -> str:
+        parts = [date_text(info.date), ", ".join(info.authors) or info.source, ", ".join(info.tags)]
+        count = self.note_counts.get(info.id, 0)
+        if count:
+            parts.append(f"✎ {count}" + (" · edited since your notes" if info.id in self.edited else ""))
+        return "  ·  ".join(p for p in parts if p)
 
     def _sort_key(self, info: ArticleInfo, column: int):
         if column == 1:
@@ -131,13 +144,20 @@ class LibraryModel(QAbstractTableModel):
 
     def set_note_counts(self, counts: dict[str, int]) -> None:
         self.note_counts = counts
+        self._all_changed()
+
+    def set_edited(self, edited: set[str]) -> None:
+        if edited != self.edited:
+            self.edited = set(edited)
+            self._all_changed()
+
+    def _all_changed(self) -> None:
         if self.articles:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self.articles) - 1, 4))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.articles) - 1, len(COLUMNS) - 1))
 
     def set_read(self, read: set[str]) -> None:
         self.read = read
-        if self.articles:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.articles) - 1, len(COLUMNS) - 1))
+        self._all_changed()
 
     def mark_read(self, article_id: str) -> None:
         if article_id in self.read:

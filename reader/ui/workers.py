@@ -141,3 +141,37 @@ class _Relay(QObject):
 
     submit = Signal(object)
     close = Signal()
+
+
+class Workers:
+    """The engine threads of one open library, each with its own ReaderService:
+
+    - indexer: the only index writer (updates, re-indexing after note changes);
+    - searcher: searches, never repairs the index;
+    - notes: note reads and writes, in the order they were asked for;
+    - renderer: reading and rendering articles.
+    """
+
+    def __init__(self, parent: QObject, root, data):
+        from reader.service import ReaderService
+
+        self.bridge = Bridge(parent)
+        make = lambda: ReaderService(root, data)  # noqa: E731 - one engine per thread
+        self.indexer = self.bridge.add_worker(Worker("indexer", make))
+        self.searcher = self.bridge.add_worker(Worker("searcher", make))
+        self.notes = self.bridge.add_worker(Worker("notes", make))
+        self.renderer = self.bridge.add_worker(Worker("renderer", make))
+
+    def submit(self, worker: Worker, fn: Callable, done: Callable | None = None, failed: Callable | None = None,
+               partial: Callable | None = None, stale: Callable[[], bool] | None = None) -> int:
+        """fn(engine, worker, job_id) on the worker's thread; callbacks in the GUI thread."""
+        return self.bridge.submit(worker, fn, done, failed, partial, stale)
+
+    def call(self, worker: Worker, method: Callable, done: Callable | None = None,
+             failed: Callable | None = None, stale: Callable[[], bool] | None = None) -> int:
+        """method(engine) on the worker's thread: for jobs that need only the engine."""
+        return self.bridge.submit(worker, lambda engine, _worker, _job: method(engine), done, failed, stale=stale)
+
+    def shut_down(self) -> None:
+        self.bridge.shut_down()
+        self.bridge.deleteLater()

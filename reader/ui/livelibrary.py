@@ -1,0 +1,141 @@
+"""The live library: the list follows the folder without a restart.
+
+A watcher on every folder of the library (and on the open article's file) asks for an
+incremental update a moment after anything changes, and a re-check runs every 30 s
+for edits a watcher cannot see. Updates run one at a time on the indexer thread;
+what they find comes back as signals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from reader.catalog import ArticleInfo
+from reader.library import library_folders
+from reader.service import ReaderService
+from reader.ui.workers import Cancelled, Worker, Workers
+
+WATCH_DELAY_MS = 300
+RESCAN_EVERY_MS = 30_000
+
+
+@dataclass
+class Refreshed:
+    """What reading the library sends back to the window."""
+
+    articles: list[ArticleInfo]
+    counts: dict[str, int]
+    orphans: int
+    folders: list[Path]
+    edited: set[str] = field(default_factory=set)
+    skipped: int = 0
+    rebuilt: str | None = None
+    changed: bool = False
+    followed: list[str] = field(default_factory=list)
+
+
+def refreshed(service: ReaderService, report=None) -> Refreshed:
+    """The library as the catalog knows it now (after an update, with its report)."""
+    return Refreshed(
+        articles=service.articles() if report else service.listed_articles(), counts=service.note_counts(),
+        orphans=len(service.orphaned_notes()), folders=library_folders(service.root),
+        edited=service.edited_articles() if report else set(),
+        skipped=len(report.skipped) if report else 0, rebuilt=report.rebuilt if report else None,
+        changed=bool(report and (report.added or report.updated or report.removed)),
+        followed=[f.message() for f in report.followed] if report else [],
+    )
+
+
+class LiveLibrary(QObject):
+    listed = Signal(object)  # Refreshed: the last known list, at once
+    updated = Signal(object)  # Refreshed: after an update
+    batch = Signal(object)  # list[ArticleInfo]: articles read so far, during a long update
+    progress = Signal(int, int)  # files read, files to read
+    failed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.workers: Workers | None = None
+        self.running = False
+        self.pending = False
+        self.watcher = QFileSystemWatcher(self)
+        self.watch_timer = QTimer(self, singleShot=True, interval=WATCH_DELAY_MS)
+        self.rescan_timer = QTimer(self, interval=RESCAN_EVERY_MS)
+        self.watcher.directoryChanged.connect(lambda _: self.watch_timer.start())
+        self.watcher.fileChanged.connect(self._on_file_changed)
+        self.watch_timer.timeout.connect(self.request_update)
+        self.rescan_timer.timeout.connect(self.request_update)
+
+    def start(self, workers: Workers) -> None:
+        self.workers = workers
+        workers.indexer.progress.connect(self.progress)
+        workers.call(workers.indexer, refreshed, self.listed.emit, self.failed.emit)
+        self.request_update()
+        self.rescan_timer.start()
+
+    def stop(self) -> None:
+        for timer in (self.watch_timer, self.rescan_timer):
+            timer.stop()  # none may fire into a window whose workers are gone
+        for paths in (self.watcher.directories(), self.watcher.files()):
+            if paths:
+                self.watcher.removePaths(paths)
+        self.workers = None
+        self.running = self.pending = False
+
+    def request_update(self, rebuild: bool = False) -> None:
+        """Re-check the library (incrementally) on the indexer thread; one at a time."""
+        if self.workers is None:
+            return
+        if self.running:
+            self.pending = True
+            return
+        self.running = True
+
+        def job(svc: ReaderService, worker: Worker, job_id: int) -> Refreshed:
+            def progress(done: int, total: int) -> None:
+                if worker.cancelling:
+                    raise Cancelled()
+                if done == total or done % 25 == 0:
+                    worker.progress.emit(done, total)
+
+            report = svc.update(rebuild=rebuild, progress=progress, listing=lambda b: worker.partial.emit(job_id, b))
+            return refreshed(svc, report)
+
+        self.workers.submit(self.workers.indexer, job, self._on_updated, self._on_failed, partial=self.batch.emit)
+
+    def _on_updated(self, result: Refreshed) -> None:
+        self.running = False
+        self.updated.emit(result)
+        if self.pending:
+            self.pending = False
+            self.request_update()
+
+    def _on_failed(self, message: str) -> None:
+        self.running = False
+        self.failed.emit(message)
+
+    def watch(self, folders: list[Path]) -> None:
+        wanted = {str(f) for f in folders}
+        current = set(self.watcher.directories())
+        if wanted - current:
+            self.watcher.addPaths(sorted(wanted - current))
+            if current:
+                # Files made in a new folder before it was watched would go unseen: look once more.
+                self.watch_timer.start()
+        if current - wanted:
+            self.watcher.removePaths(sorted(current - wanted))
+
+    def watch_file(self, path: Path | None) -> None:
+        """Watch the open article's file (edits in place do not touch its folder)."""
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        if path is not None and path.exists():
+            self.watcher.addPath(str(path))
+
+    def _on_file_changed(self, path: str) -> None:
+        if not Path(path).exists():
+            self.watcher.removePath(path)
+        self.watch_timer.start()
