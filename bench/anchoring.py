@@ -23,7 +23,8 @@ Hypothesis client's approach (exact at the old position, else exact matches, els
 the best approximate matches scored 50 quote + 20 prefix + 20 suffix + 2 position,
 no threshold; candidates from edlib in place of approx-string-match). The README's
 own Hypothesis figures (on Markdown text) are printed beside them. Also ours with
-rapidfuzz's partial_ratio_alignment in place of edlib, which was the other choice.
+the other libraries that could find the candidates: rapidfuzz's
+partial_ratio_alignment, and diff-match-patch's Bitap (when it is installed).
 """
 
 from __future__ import annotations
@@ -102,8 +103,29 @@ def ours_with_rapidfuzz(flat: str, quote: Quote, hint: int | None) -> Placement:
         anchoring._aligned = original
 
 
-MATCHERS = {"ours": reanchor, "ours, rapidfuzz": ours_with_rapidfuzz, "hypothesis-style": hypothesis_style,
-            "exact only": exact_only}
+def ours_with_diff_match_patch(flat: str, quote: Quote, hint: int | None) -> Placement:
+    """diff-match-patch's Bitap (pure Python here, without the 32-character limit of its
+    other ports): one start near the hint; the stretch is the quote's length from there."""
+    from diff_match_patch import diff_match_patch
+
+    def aligned(text: str, exact: str) -> list[tuple[int, int]]:
+        start = diff_match_patch().match_main(text, exact, hint or 0)
+        return [(start, min(len(text), start + len(exact)))] if start >= 0 else []
+
+    original = anchoring._aligned
+    anchoring._aligned = aligned
+    try:
+        return reanchor(flat, quote, hint)
+    finally:
+        anchoring._aligned = original
+
+
+MATCHERS = {"ours": reanchor, "ours, rapidfuzz": ours_with_rapidfuzz, "ours, diff-match-patch": ours_with_diff_match_patch,
+            "hypothesis-style": hypothesis_style, "exact only": exact_only}
+try:
+    import diff_match_patch  # noqa: F401 - only to compare with: pip install diff-match-patch
+except ImportError:
+    del MATCHERS["ours, diff-match-patch"]
 
 
 # ---------------------------------------------------------------- judging

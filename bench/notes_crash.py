@@ -4,8 +4,9 @@
 Each run starts a writer that adds, edits and deletes notes (comments and highlights,
 whose anchors it also moves) as fast as it can and
 prints one line per operation only once it is saved: for the engine writer when the
-store returned, for the window (--gui) when the comment shows in the list under the
-article, after clicks on the real buttons. The writer is killed with SIGKILL at a
+store returned, for the window (--gui) when the comment (or the highlight of a passage
+selected on the page) shows in the list under the article, after clicks on the real
+buttons. The writer is killed with SIGKILL at a
 random moment. Then every acknowledged operation must be in the database, and
 PRAGMA integrity_check must say ok. Prints a summary; exits 1 if anything was lost.
 
@@ -101,6 +102,16 @@ def select(note_id):
     row = [note.id for note in panel.notes].index(note_id)
     panel.list.setCurrentRow(row)
 
+def select_passage():
+    # A few words of the article, selected on the page as the mouse would.
+    words = window.reading.page.shown.flat.split(" ")
+    first = rng.randrange(max(1, len(words) - 6))
+    text = " ".join(words[first:first + rng.randint(2, 6)])
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    shown = window.reading.layer.document_text()
+    window.reading.view.setTextCursor(shown.cursor(window.reading.view.document(), start, start + len(text)))
+    return text
+
 wait_until(lambda: not window.update_running and window.library.model.rowCount() > 0)
 ARTICLE = rng.choice(sorted(a.id for a in window.library.model.articles))  # spread over the library
 window.open_article(ARTICLE)
@@ -127,6 +138,16 @@ while True:
         click(panel.delete_button)
         wait_until(lambda: victim not in texts())
         print(f"del {victim}", flush=True)
+    elif n % 4 == 0:
+        wait_until(lambda: window.reading.page is not None)
+        passage = select_passage()
+        before = set(texts())
+        print("try new", flush=True)
+        window.reading.highlight_action.trigger()
+        fresh = lambda: [m for m in panel.notes if m.id not in before and m.quote and m.quote.exact == passage]
+        wait_until(lambda: fresh())
+        mine.append(fresh()[0].id)
+        print(f"mark {fresh()[0].id} {passage}", flush=True)
     else:
         before = set(texts())
         panel.editor.setFocus()
@@ -190,6 +211,9 @@ def check(data: Path, acked: list[str]) -> dict:
             n = int(rest[0])
             expected_quote[int(note_id)] = f"passage {n}"
             expected_text[int(note_id)] = f"note {n}\nsecond line" if n % 2 else ""
+        elif kind == "mark":  # a highlight made in the window: its passage, no comment
+            expected_quote[int(note_id)] = rest[0]
+            expected_text[int(note_id)] = ""
         elif kind == "anchor":
             expected_anchor[int(note_id)] = int(rest[0])
         else:
@@ -207,7 +231,8 @@ def check(data: Path, acked: list[str]) -> dict:
     lost += sum(1 for i, exact in expected_quote.items() if i not in rows or rows[i][2] != exact)
     lost += sum(1 for i, start in expected_anchor.items() if i not in rows or (rows[i][3] != start and i != unsure))
     acks = sum(1 for line in acked if not line.startswith("try "))
-    return {"acked": acks, "lost": lost, "integrity_ok": integrity == "ok"}
+    highlights = sum(1 for line in acked if line.startswith(("quote ", "mark ", "anchor ")))
+    return {"acked": acks, "highlights": highlights, "lost": lost, "integrity_ok": integrity == "ok"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gui", action="store_true", help="write through the real window's comment box")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    totals = {"path": "window" if args.gui else "engine", "runs": 0, "acked": 0, "lost": 0, "integrity_failures": 0}
+    totals = {"path": "window" if args.gui else "engine", "runs": 0, "acked": 0, "highlights": 0, "lost": 0,
+              "integrity_failures": 0}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)  # one database across runs: each run adds to what survived the last
@@ -226,15 +252,17 @@ def main(argv: list[str] | None = None) -> int:
             result = one_run(data, args.seed * 100_000 + run, rng, args.gui)
             totals["runs"] += 1
             totals["acked"] += result["acked"]
+            totals["highlights"] += result["highlights"]
             totals["lost"] += result["lost"]
             totals["integrity_failures"] += not result["integrity_ok"]
     totals["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(totals))
     else:
-        where = "comment saves in the window" if args.gui else "note writes"
-        print(f"SIGKILL during {where}: {totals['runs']} runs, {totals['acked']} acknowledged writes, "
-              f"{totals['lost']} lost, {totals['integrity_failures']} integrity failures ({totals['seconds']} s)")
+        where = "comment and highlight saves in the window" if args.gui else "note writes"
+        print(f"SIGKILL during {where}: {totals['runs']} runs, {totals['acked']} acknowledged writes "
+              f"({totals['highlights']} of them highlights or their anchors), {totals['lost']} lost, "
+              f"{totals['integrity_failures']} integrity failures ({totals['seconds']} s)")
     return 1 if totals["lost"] or totals["integrity_failures"] else 0
 
 

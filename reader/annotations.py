@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.anchoring import CHANGED, DETACHED, EXACT, MOVED, locate
 from reader.articles import Article, NotAnArticle
-from reader.library import FileEntry, read_article
+from reader.library import article_at
 from reader.notes import Note, NotesStore
 from reader.shown_text import ShownText
 
@@ -48,7 +48,7 @@ def article_shown_text(article: Article) -> ShownText:
 
 def read_current(root: Path, article_id: str) -> Article | None:
     try:
-        return read_article(FileEntry(article_id, root / article_id, 0, 0)).article
+        return article_at(root, article_id)
     except (NotAnArticle, OSError):
         return None
 
@@ -60,19 +60,17 @@ def anchored(store: NotesStore, notes: list[Note], article: Article, shown: Show
     for note in notes:
         if note.quote is None:
             continue
-        hint = note.position if note.position is not None else None
-        anchor, position = locate(shown, note.quote, hint)
+        anchor, position = locate(shown, note.quote, note.position)
         found.append((note, anchor, position, article.hash))
     return store.set_anchors(found)
 
 
-def reanchor_stale(store: NotesStore, library: str, root: Path, hashes: dict[str, str],
-                   read: Callable[[Path, str], Article | None] = read_current) -> list[str]:
+def reanchor_stale(store: NotesStore, library: str, root: Path, hashes: dict[str, str]) -> list[str]:
     """Re-anchor every highlight not anchored on its article as last indexed; returns
     the articles whose anchors were brought up to date."""
     done = []
     for article_id, notes in sorted(store.stale_highlights(library, hashes).items()):
-        article = read(root, article_id)
+        article = read_current(root, article_id)
         if article is None:
             continue
         anchored(store, notes, article)

@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.articles import NotAnArticle, ParsedArticle, parse_article
+from reader.articles import Article, NotAnArticle, ParsedArticle, parse_article
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".txt"})
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -167,6 +167,14 @@ def read_article(entry: FileEntry) -> ParsedArticle:
     except OSError as exc:
         raise NotAnArticle(f"cannot read: {exc.strerror or exc}") from None
     return parse_article(data, entry.id)
+
+
+def article_at(root: Path, article_id: str) -> Article:
+    """The article at a path inside the library as it is on disk now (NotAnArticle if it cannot be read)."""
+    path = root / article_id
+    if not path.is_file():
+        raise NotAnArticle("the file is no longer in the library")
+    return read_article(FileEntry(article_id, path, 0, 0)).article
 
 
 def library_folders(root: Path, limit: int = 5000) -> list[Path]:

@@ -283,11 +283,6 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     return Page(_rewrite(page, root, article.id, terms), shown_text(body), len(head), notice)
 
 
-def article_html(article: Article, root: Path | None, terms: Terms | None = None,
-                 previous: Neighbour | None = None, following: Neighbour | None = None) -> str:
-    return article_page(article, root, terms, previous, following).html
-
-
 def note_html(text: str) -> str:
     """A note (Markdown) as safe HTML: no images, no raw HTML, web links only."""
     converted = markdown.markdown(html.escape(valid_text(text), quote=False), extensions=_NOTE_EXTENSIONS)

@@ -13,10 +13,10 @@ from pathlib import Path
 from reader import annotations
 from reader.annotations import article_shown_text
 from reader.anchoring import Quote, find_passage, locate, occurrences, quote_at
-from reader.articles import Article, NotAnArticle
+from reader.articles import Article
 from reader.catalog import ArticleInfo
 from reader.index import IndexReport, LibraryIndex, Progress, SearchResults
-from reader.library import FileEntry, read_article
+from reader.library import article_at
 from reader.locations import remember_library
 from reader.notes import Note, NotesError, NotesStore
 from reader.notes_export import export_json, import_rows, notes_markdown
@@ -118,10 +118,7 @@ class ReaderService:
 
     def read(self, article_id: str) -> Article:
         """The article as it is on disk now; raises NotAnArticle when it cannot be read."""
-        path = self.root / article_id
-        if not path.is_file():
-            raise NotAnArticle("the file is no longer in the library")
-        return read_article(FileEntry(article_id, path, 0, 0)).article
+        return article_at(self.root, article_id)
 
     def show(self, article_id: str) -> ShownArticle:
         """The article as the reader sees it, with its notes anchored on this version."""

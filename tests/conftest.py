@@ -16,6 +16,19 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "library"
 CORPORA = REPO.parent / "shared" / "corpora"
 
+# A short article to highlight, then edit: one sentence to keep, one to reword, one to delete.
+FLOOD_STORY = """---
+title: The Flood Barrier
+date: 2025-03-01
+---
+The council met on Tuesday to discuss the new flood barrier. Residents asked for details.
+
+The barrier will be built along the eastern quay and should be finished by 2027. It will cost
+about forty million euros, most of it from the national government.
+
+Critics say the money would be better spent on drainage. The mayor disagreed strongly.
+"""
+
 
 def write(root: Path, rel: str, text: str | bytes, dedent: bool = True) -> Path:
     """Write one article file below root; str is dedented and UTF-8 encoded."""

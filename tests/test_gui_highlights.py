@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QTextBrowser
 
-from conftest import CORPORA, SAMPLE, write
+from conftest import CORPORA, FLOOD_STORY as STORY, SAMPLE, write
 from qt_helpers import DRILLS, WAIT, comments, find, leave_comment, open_window, wait_article
 from reader.app import build_window
 from reader.shown_text import collapse
@@ -14,17 +14,6 @@ from reader.shown_text import collapse
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 PASSAGE = "about 45,000 personnel from the Self-Defense Forces"
-STORY = """---
-title: The Flood Barrier
-date: 2025-03-01
----
-The council met on Tuesday to discuss the new flood barrier. Residents asked for details.
-
-The barrier will be built along the eastern quay and should be finished by 2027. It will cost
-about forty million euros, most of it from the national government.
-
-Critics say the money would be better spent on drainage. The mayor disagreed strongly.
-"""
 
 
 @pytest.fixture
@@ -105,6 +94,36 @@ def test_the_h_key_highlights_the_selection(qtbot, window):
     qtbot.waitUntil(lambda: highlighted(window) == ["defensive"], timeout=WAIT)
 
 
+def test_a_passage_selected_with_the_keyboard_is_highlighted(qtbot, window):
+    open_article(qtbot, window, DRILLS, "Keen Sword")
+    start = select(window, "alliance interoperability").selectionStart()
+    caret = QTextCursor(view(window).document())
+    caret.setPosition(start)
+    view(window).setTextCursor(caret)
+    view(window).setFocus()
+    for _ in range(len("alliance")):
+        qtbot.keyClick(view(window), Qt.Key_Right, Qt.ShiftModifier)
+    assert view(window).textCursor().selectedText() == "alliance"
+    qtbot.keyClick(view(window), Qt.Key_H)
+    qtbot.waitUntil(lambda: highlighted(window) == ["alliance"], timeout=WAIT)
+
+
+def test_arrows_still_scroll_the_article_and_shift_selects_from_what_is_shown(qtbot, sample_copy, data):
+    write(sample_copy, "long/long.md", "# Long\n\n" + "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60)))
+    w = open_window(qtbot, sample_copy, data, rows=21)
+    open_article(qtbot, w, "long/long.md", "Paragraph 59")
+    bar = view(w).verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)
+    view(w).setFocus()
+    qtbot.keyClick(view(w), Qt.Key_PageDown)
+    qtbot.keyClick(view(w), Qt.Key_Down)
+    assert bar.value() > bar.pageStep()
+    qtbot.keyClick(view(w), Qt.Key_Right, Qt.ShiftModifier)
+    selected = view(w).textCursor()
+    assert selected.hasSelection() and view(w).viewport().rect().intersects(view(w).cursorRect(selected))
+    w.close()
+
+
 def test_highlight_and_comment_puts_the_passage_on_the_comment_being_written(qtbot, window):
     open_article(qtbot, window, DRILLS, "Keen Sword")
     select(window, PASSAGE)
@@ -121,6 +140,15 @@ def test_highlight_and_comment_puts_the_passage_on_the_comment_being_written(qtb
     qtbot.waitUntil(lambda: highlighted(window) == [PASSAGE], timeout=WAIT)
     html = window.reading.comments.list.item(0).data(Qt.UserRole + 21)
     assert PASSAGE in html and "Check this figure" in html  # the quote above the comment
+
+
+def test_a_bare_highlight_leaves_a_comment_being_typed_alone(qtbot, window):
+    open_article(qtbot, window, DRILLS, "Keen Sword")
+    edit = find(window, QPlainTextEdit, "commentEdit")
+    edit.setFocus()
+    qtbot.keyClicks(edit, "half a thought")
+    highlight(qtbot, window, PASSAGE)
+    assert edit.toPlainText() == "half a thought"
 
 
 def test_a_selection_outside_the_body_is_not_highlighted(qtbot, window):

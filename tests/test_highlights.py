@@ -6,22 +6,11 @@ import sqlite3
 
 import pytest
 
-from conftest import write
+from conftest import FLOOD_STORY as STORY, write
 from reader.notes import NotesStore
 from reader.service import ReaderService
 
 DRILLS = "world/japan-us-drills-near-russia.md"
-STORY = """---
-title: The Flood Barrier
-date: 2025-03-01
----
-The council met on Tuesday to discuss the new flood barrier. Residents asked for details.
-
-The barrier will be built along the eastern quay and should be finished by 2027. It will cost
-about forty million euros, most of it from the national government.
-
-Critics say the money would be better spent on drainage. The mayor disagreed strongly.
-"""
 
 
 def show(cli, lib, article):

@@ -15,7 +15,7 @@ from trouble import BAD, GOOD, GOOD_WORDS, make_trouble  # noqa: E402
 from reader.articles import NotAnArticle
 from reader.index import LibraryIndex
 from reader.library import library_root, read_article, scan_library
-from reader.render import article_html
+from reader.render import article_page
 
 @pytest.fixture
 def trouble(tmp_path):
@@ -54,7 +54,7 @@ def test_every_readable_file_of_the_trouble_library_renders(trouble):
             continue
         rendered += 1
         started = time.perf_counter()
-        html = article_html(article, trouble)
+        html = article_page(article, trouble).html
         assert time.perf_counter() - started < 10, entry.id
         assert "<script" not in html and "<iframe" not in html
     assert rendered == len(GOOD) + 1

@@ -8,7 +8,7 @@ from reader.articles import NotAnArticle, parse_article
 from reader.index import LibraryIndex
 from reader.library import library_root
 from reader.query import parse
-from reader.render import article_html, note_html
+from reader.render import article_page, note_html
 
 QUERY_ALPHABET = st.sampled_from(list(string.ascii_letters + string.digits + ' "()*~:-[]<>=.,/\\\'') +
                                  ["OR ", "AND ", "NOT ", "title:", "tag:", "date:", "date:[", " to ", "path:", "é"])
@@ -35,7 +35,7 @@ def test_any_front_matter_keeps_the_article(front, opener, closer):
 @given(st.text(st.characters(blacklist_characters="\x00"), max_size=2000))
 def test_any_markdown_renders(text):
     article = parse_article(("# T\n\n" + text).encode("utf-8", "surrogatepass"), "a.md").article
-    html = article_html(article, None)
+    html = article_page(article, None).html
     assert "<script" not in html.lower()
     note_html(text)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reader.anchoring import DETACHED
 from reader.catalog import ArticleInfo
 from reader.notes import Note, local_time
 from reader.service import NotesListing
-from reader.ui.delegates import HtmlRowDelegate
+from reader.ui.delegates import HtmlRowDelegate, rich_list
 from reader.ui.models import date_text
 from reader.ui.workers import Workers
 
@@ -85,20 +85,12 @@ class AllNotesPane(QWidget):
         self.seq = 0
         self.filter_field = QLineEdit()
         self.filter_field.setObjectName("allNotesFilter")
-        self.filter_field.setPlaceholderText("Filter your notes  (hotline, title:drills, \"exact words\", date:2025)")
+        self.filter_field.setPlaceholderText("Filter: words, \"a phrase\", title:, date:2025 …")
         self.filter_field.setClearButtonEnabled(True)
         self.count = QLabel("")
         self.count.setObjectName("allNotesCount")
         self.model = AllNotesModel(self)
-        self.view = QListView()
-        self.view.setObjectName("allNotesView")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(_NoteDelegate(self.view))
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.view.setResizeMode(QListView.Adjust)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(True)
+        self.view = rich_list("allNotesView", self.model, _NoteDelegate)
         top = QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 0)
         top.addWidget(QLabel("<b>All notes</b>"))

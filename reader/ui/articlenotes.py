@@ -5,6 +5,8 @@ its undo. Writes go to the notes thread one after another and are committed befo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from reader.anchoring import Quote
@@ -55,16 +57,17 @@ class ArticleNotes(QObject):
     # ------------------------------------------------------------ changes
 
     def post(self, info: ArticleInfo, text: str, quote: Quote | None = None, hint: int | None = None,
-             color: str | None = None) -> None:
-        """A comment on the article, or with a quote a highlight of that passage."""
+             color: str | None = None, then: Callable | None = None, failed: Callable | None = None) -> None:
+        """A comment on the article, or with a quote a highlight of that passage; then()
+        once it is saved, failed(message) if it is not (besides the signals)."""
         if quote is None:
             job = lambda svc: svc.add_note(info.id, text, reindex=False, info=info)  # noqa: E731
         else:
             job = lambda svc: svc.add_highlight(info.id, quote, hint, text, color, reindex=False, info=info)  # noqa: E731
-        self._write(job, self.saved.emit)
+        self._write(job, self.saved.emit, then, failed)
 
-    def edit(self, note_id: int, text: str) -> None:
-        self._write(lambda svc: svc.notes.edit(note_id, text), self.saved.emit)
+    def edit(self, note_id: int, text: str, then: Callable | None = None, failed: Callable | None = None) -> None:
+        self._write(lambda svc: svc.notes.edit(note_id, text), self.saved.emit, then, failed)
 
     def set_color(self, note_id: int, color: str) -> None:
         self._write(lambda svc: svc.notes.set_color(note_id, color), self.saved.emit)
@@ -84,15 +87,22 @@ class ArticleNotes(QObject):
         self.last_deleted = note.id
         self.deleted.emit(note)
 
-    def _write(self, job, then) -> None:
+    def _write(self, job, announce: Callable, then: Callable | None = None, failed: Callable | None = None) -> None:
         if self.workers is None:
             return
 
         def done(note: Note) -> None:
-            then(note)
+            announce(note)
+            if then:
+                then()
             self._after_change(note)
 
-        self.workers.call(self.workers.notes, job, done, self.failed.emit)
+        def refused(message: str) -> None:
+            if failed:
+                failed(message)
+            self.failed.emit(message)
+
+        self.workers.call(self.workers.notes, job, done, refused)
 
     def _after_change(self, note: Note) -> None:
         """Show the change, count it, and make it findable by search at once."""

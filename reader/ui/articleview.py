@@ -13,12 +13,12 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtCore import QPoint, QUrl, Qt, Signal
 from PySide6.QtGui import (
     QColor, QDesktopServices, QFont, QFontMetrics, QImage, QImageReader, QPainter, QTextCharFormat, QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit
+from PySide6.QtWidgets import QAbstractSlider, QTextBrowser, QTextEdit
 
 from reader.render import MAX_IMAGE_BYTES
 
@@ -40,6 +40,8 @@ class ArticleView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QTextBrowser.NoFrame)
+        # Passages are selected with Shift+arrows too, to be highlighted from the keyboard.
+        self.setTextInteractionFlags(self.textInteractionFlags() | Qt.TextSelectableByKeyboard)
         self.anchorClicked.connect(self._on_anchor)
         self.root: Path | None = None
         self.base_point_size = 12.0
@@ -217,7 +219,27 @@ class ArticleView(QTextBrowser):
         self._layers[name] = selections
         self.setExtraSelections([s for layer in self.LAYER_ORDER for s in self._layers.get(layer, [])])
 
-    # ------------------------------------------------------------ mouse and menu
+    # ------------------------------------------------------------ keys, mouse and menu
+
+    _SCROLL_KEYS = {
+        Qt.Key_Down: QAbstractSlider.SliderSingleStepAdd, Qt.Key_Up: QAbstractSlider.SliderSingleStepSub,
+        Qt.Key_PageDown: QAbstractSlider.SliderPageStepAdd, Qt.Key_PageUp: QAbstractSlider.SliderPageStepSub,
+        Qt.Key_Space: QAbstractSlider.SliderPageStepAdd,
+        Qt.Key_Home: QAbstractSlider.SliderToMinimum, Qt.Key_End: QAbstractSlider.SliderToMaximum,
+    }
+
+    def keyPressEvent(self, event) -> None:
+        """Keys scroll the page, as a reader expects; with Shift they select from where the
+        caret is — or, if it is out of sight, from the top of what is shown."""
+        shifted = bool(event.modifiers() & Qt.ShiftModifier)
+        if not shifted and not event.modifiers() & Qt.ControlModifier and event.key() in self._SCROLL_KEYS:
+            self.verticalScrollBar().triggerAction(self._SCROLL_KEYS[event.key()])
+            return
+        if shifted and event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down, Qt.Key_Home, Qt.Key_End):
+            caret = self.cursorRect()
+            if not self.viewport().rect().intersects(caret) and not self.textCursor().hasSelection():
+                self.setTextCursor(self.cursorForPosition(QPoint(self._side_margin(), 4)))
+        super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)

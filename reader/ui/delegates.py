@@ -7,7 +7,7 @@ import html
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.ui.models import DATE_ROLE, META_ROLE, NOTES_ROLE, SNIPPET_ROLE, marked_html
 
@@ -98,6 +98,22 @@ class HtmlRowDelegate(QStyledItemDelegate):
         opt.rect.setWidth(width)
         doc = self._document(opt, index)
         return QSize(width, int(doc.size().height()) + 2 * PADDING)
+
+
+def rich_list(name: str, model, delegate_class) -> QListView:
+    """A list of rich rows that wrap to its width: never a sideways scroll bar, rows laid
+    out again when it is resized, scrolled by pixels (rows differ in height)."""
+    view = QListView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setItemDelegate(delegate_class(view))
+    view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    view.setResizeMode(QListView.Adjust)
+    view.setAlternatingRowColors(True)
+    view.setUniformItemSizes(False)
+    view.setWordWrap(True)
+    return view
 
 
 class HitDelegate(HtmlRowDelegate):

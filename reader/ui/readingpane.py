@@ -42,7 +42,6 @@ class Rendered:
 
 
 class ReadingPane(QSplitter):
-    article_shown = Signal(str)  # an article's page is on screen
     message = Signal(str)  # something to say in the status bar
 
     def __init__(self, info_of: Callable[[str], ArticleInfo | None], parent=None):
@@ -92,10 +91,10 @@ class ReadingPane(QSplitter):
         self.layer.highlight_clicked.connect(self.comments.select)
         self.comments.note_selected.connect(self.show_note)
         self.comments.post_requested.connect(self._post)
-        self.comments.edit_requested.connect(self.notes.edit)
+        self.comments.edit_requested.connect(
+            lambda note_id, text: self.notes.edit(note_id, text, self.comments.saved, self._box_failed))
         self.comments.delete_requested.connect(self.notes.delete)
-        self.notes.saved.connect(lambda _: self.comments.saved())
-        self.notes.failed.connect(self._on_write_failed)
+        self.notes.failed.connect(lambda message: self.message.emit(f"The note could not be saved: {message}"))
         self.view.menu_wanted.connect(self._extend_menu)
         self.show_message("Article Reader", "Pick an article from the list to read it, or search the whole "
                           "library with <b>Ctrl+K</b>.", "Press <b>F1</b> for the search syntax.")
@@ -184,7 +183,6 @@ class ReadingPane(QSplitter):
         if self.find_bar.isVisible() and self.find_field.text():
             self._find(self.find_field.text())
         self.notes.load(rendered.article_id)
-        self.article_shown.emit(rendered.article_id)
 
     def _on_render_failed(self, seq: int, article_id: str, message: str) -> None:
         if seq != self.render_seq:
@@ -247,31 +245,32 @@ class ReadingPane(QSplitter):
             self.comments.set_pending_quote(quote)
             self.comments.editor.setFocus()
         else:
-            self._save_highlight(quote, span[0], "")
+            self._save_highlight(quote, span[0], "", from_box=False)
 
     def _post(self, text: str, quote) -> None:
         if quote is None:
             self._save_comment(text)
         else:
-            self._save_highlight(quote, self.pending_hint, text)
+            self._save_highlight(quote, self.pending_hint, text, from_box=True)
 
     def _save_comment(self, text: str) -> None:
         info = self.info_of(self.article_id) if self.article_id else None
         if info is None:
             self.comments.show_problem("This article is not in the library any more; the comment was not saved.")
             return
-        self.notes.post(info, text)
+        self.notes.post(info, text, then=self.comments.saved, failed=self._box_failed)
 
-    def _save_highlight(self, quote, hint: int | None, text: str) -> None:
+    def _save_highlight(self, quote, hint: int | None, text: str, from_box: bool) -> None:
         info = self.info_of(self.article_id) if self.article_id else None
         if info is None:
             self.comments.show_problem("This article is not in the library any more; the highlight was not saved.")
             return
-        self.notes.post(info, text, quote, hint, self.highlight_color)
+        # Only a save from the comment box empties it: a bare highlight leaves what is being typed there.
+        then, failed = (self.comments.saved, self._box_failed) if from_box else (None, None)
+        self.notes.post(info, text, quote, hint, self.highlight_color, then, failed)
 
-    def _on_write_failed(self, message: str) -> None:
+    def _box_failed(self, message: str) -> None:
         self.comments.show_problem(f"Not saved: {message}. Your text is still here.")
-        self.message.emit(f"The note could not be saved: {message}")
 
     def _extend_menu(self, menu, position: int) -> None:
         """The page's context menu: highlight a selection; recolour or remove a highlight."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reader.index import SearchResults
 from reader.snippets import Terms
-from reader.ui.delegates import HitDelegate
+from reader.ui.delegates import HitDelegate, rich_list
 from reader.ui.models import ID_ROLE, ResultsModel
 from reader.ui.workers import Workers
 
@@ -38,16 +38,7 @@ class SearchPane(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.setMinimumWidth(220)
         self.model = ResultsModel(self)
-        self.view = QListView()
-        self.view.setObjectName("searchResults")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(HitDelegate(self.view))
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # snippets wrap to the width
-        self.view.setResizeMode(QListView.Adjust)
-        self.view.setAlternatingRowColors(True)
-        self.view.setUniformItemSizes(False)
-        self.view.setWordWrap(True)
+        self.view = rich_list("searchResults", self.model, HitDelegate)  # snippets wrap to the width
         self.count = QLabel("")
         self.count.setObjectName("resultsCount")
         self.count.setWordWrap(True)
