@@ -22,6 +22,7 @@ import yaml
 from reader.analysis import fold_phrase
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})  # saved web pages (reader.webpage reads them)
 
 # Past these, front matter is not parsed: a billion-laughs document is tiny on
 # disk and in memory (aliases share nodes), but walking its values is not.
@@ -42,9 +43,10 @@ class Article:
     tags: tuple[str, ...] = ()
     source: str = ""
     summary: str = ""
-    body: str = ""  # the Markdown body, front matter removed
+    body: str = ""  # the Markdown body, front matter removed (format "html": the extracted article's HTML)
     text: str = ""  # the body as plain text, for the index and snippets
     hash: str = ""
+    format: str = "markdown"  # or "html", a saved web page
 
 
 @dataclass
@@ -369,6 +371,10 @@ def plain_text(markdown_text: str) -> str:
 def parse_article(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:
     """Parse a file's bytes; raises NotAnArticle when the file cannot be indexed.
     metadata_only skips the plain text (the costly part) for a quick listing."""
+    if PurePosixPath(article_id).suffix.lower() in PAGE_SUFFIXES:
+        from reader.webpage import parse_webpage  # lxml and trafilatura: only for libraries of web pages
+
+        return parse_webpage(data, article_id, metadata_only)
     if not data.strip():
         raise NotAnArticle("empty file")
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")

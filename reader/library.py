@@ -12,10 +12,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.articles import Article, NotAnArticle, ParsedArticle, parse_article
+from reader.articles import PAGE_SUFFIXES, Article, NotAnArticle, ParsedArticle, parse_article
 
-ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".txt"})
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".txt"}) | PAGE_SUFFIXES
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+# A page saved as one file (SingleFile) carries its images inside, as data: URIs.
+MAX_PAGE_BYTES = 40 * 1024 * 1024
 
 
 class LibraryError(Exception):
@@ -85,9 +87,10 @@ def _walk(folder: Path, prefix: str, scan: Scan, seen_dirs: set, seen_files: set
     except OSError as exc:
         scan.skipped.append(Skipped(_printable(prefix.rstrip("/") or "."), f"cannot read folder: {exc.strerror}"))
         return
+    pages = {os.path.splitext(e.name)[0] for e in entries if os.path.splitext(e.name)[1].lower() in PAGE_SUFFIXES}
     for entry in entries:
         name = entry.name
-        if name.startswith("."):
+        if name.startswith(".") or (pages and is_saved_page_folder(name, pages)):
             continue
         rel = prefix + name
         try:
@@ -118,6 +121,17 @@ def _walk(folder: Path, prefix: str, scan: Scan, seen_dirs: set, seen_files: set
         scan.files.append(FileEntry(rel, entry.path, st.st_size, st.st_mtime_ns))
 
 
+def is_saved_page_folder(name: str, page_stems: set[str]) -> bool:
+    """Whether a folder is the one a browser saves beside a page, with its images and
+    scripts: the page's name, then "_" or "-" and one word ("Page_files", "Page-Dateien",
+    "Page_fichiers", "Page_archivos"…, as each language's browser names it)."""
+    for separator in ("_", "-"):
+        stem, found, word = name.rpartition(separator)
+        if found and stem in page_stems and word and word.isalpha():
+            return True
+    return False
+
+
 def _unusable(name: str, st: os.stat_result) -> str | None:
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file"
@@ -127,13 +141,20 @@ def _unusable(name: str, st: os.stat_result) -> str | None:
         return "file name is not valid UTF-8"
     if st.st_size == 0:
         return "empty file"
-    if st.st_size > MAX_ARTICLE_BYTES:
-        return f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB"
+    limit = size_limit(name)
+    if st.st_size > limit:
+        return f"larger than {limit // (1024 * 1024)} MB"
     return None
 
 
-def read_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
+def size_limit(name: str) -> int:
+    """The largest file of this kind that is read (past it, skipped with the reason)."""
+    return MAX_PAGE_BYTES if os.path.splitext(name)[1].lower() in PAGE_SUFFIXES else MAX_ARTICLE_BYTES
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """A regular file's bytes, refusing FIFOs and devices even if one was swapped in."""
+    limit = size_limit(str(path)) if limit is None else limit
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     try:

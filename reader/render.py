@@ -37,6 +37,7 @@ from reader.snippets import Terms
 MAX_MARKDOWN_CHARS = 400_000
 MAX_BRACKETS = 4_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_DATA_IMAGE_CHARS = 4 * MAX_IMAGE_BYTES // 3 + 64  # an image given inline, as base64
 
 _EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "sane_lists"]
 _EXTENSION_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "codehilite"}}
@@ -66,8 +67,10 @@ class Neighbour:
 
 
 def _sanitise(html_text: str) -> str:
+    # data: survives for images only (a page saved as one file keeps them so); a data:
+    # link is dropped with every other link that is not to the web or the library.
     return nh3.clean(
-        html_text, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_WEB_SCHEMES | {"reader-nav"},
+        html_text, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_WEB_SCHEMES | {"reader-nav", "data"},
         clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
         link_rel=None, strip_comments=True,
     )
@@ -96,6 +99,8 @@ class _Rewriter(HTMLParser):
             part.strip() for part in self.out[self._paragraph + 1:])
         if tag == "p":
             self._paragraph = len(self.out)
+        if tag == "img" and _is_a_pixel(attrs):
+            return  # a tracking pixel: nothing to show, not even a placeholder
         if tag == "img":
             attrs = self._image(attrs)
         elif tag == "a":
@@ -156,6 +161,8 @@ class _Rewriter(HTMLParser):
     def _image(self, attrs: dict) -> dict:
         src = (attrs.get("src") or "").strip()
         alt = attrs.get("alt") or attrs.get("title") or ""
+        if src.startswith("data:image/") and len(src) <= MAX_DATA_IMAGE_CHARS:
+            return attrs  # inside the page itself: the viewer decodes it, with the same guards
         inside = self._inside(src)
         if inside and (self.root / inside).is_file() and (self.root / inside).stat().st_size <= MAX_IMAGE_BYTES:
             attrs["src"] = "reader-image:" + quote(inside)
@@ -178,6 +185,11 @@ class _Rewriter(HTMLParser):
         else:
             attrs.pop("href", None)  # shown as text, goes nowhere
         return attrs
+
+
+def _is_a_pixel(attrs: dict) -> bool:
+    sizes = [attrs.get("width"), attrs.get("height")]
+    return all(str(v).strip().isdigit() and int(str(v).strip()) <= 2 for v in sizes)
 
 
 def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | None) -> str:
@@ -242,7 +254,10 @@ class Page:
 
 
 def article_body(article: Article) -> str:
-    """The body as sanitised HTML, as shown (a heading repeating the title dropped)."""
+    """The body as sanitised HTML, as shown (a heading repeating the title dropped).
+    A saved web page's body is already HTML (the extracted article): sanitised the same way."""
+    if article.format == "html":
+        return _sanitise(article.body)
     return body_html(_drop_leading_title(article.body, article.title))
 
 
