@@ -116,3 +116,45 @@ def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sa
     qtbot.wait(300)
     assert server.requests == []
     w.close()
+
+
+def hostile_page(port: int) -> str:
+    base = f"http://127.0.0.1:{port}"
+    return f"""<!DOCTYPE html><html><head>
+<meta charset="utf-8"><meta http-equiv="refresh" content="0; url={base}/refresh.html">
+<base href="{base}/base/">
+<title>Hostile Saved Page - Example</title>
+<link rel="stylesheet" href="{base}/sheet.css"><link rel="preload" href="{base}/font.woff2" as="font">
+<link rel="icon" href="{base}/favicon.ico"><link rel="prefetch" href="{base}/next.html">
+<style>@font-face {{ font-family: x; src: url({base}/face.woff) }} body {{ background: url({base}/bg.png) }}</style>
+<script src="{base}/script.js"></script><script>fetch("{base}/fetch")</script>
+</head><body background="{base}/body-bg.png">
+<article><h1>Hostile Saved Page</h1>
+<p>The platypus is a semiaquatic egg-laying mammal endemic to eastern Australia, including Tasmania.
+Together with the four species of echidna, it is one of the five extant species of monotremes.</p>
+<p><img src="{base}/photo.jpg" srcset="{base}/photo-2x.jpg 2x, {base}/photo-800.jpg 800w" alt="a platypus"></p>
+<picture><source srcset="{base}/picture.webp" type="image/webp"><img src="{base}/picture.jpg" alt="pic"></picture>
+<p style="background-image: url({base}/inline-style.png)">It is the sole living representative of its family
+and genus, though a number of related species appear in the fossil record.</p>
+<img src="{base}/pixel.gif" width="1" height="1" alt="">
+<iframe src="{base}/frame.html"></iframe><video src="{base}/v.mp4" poster="{base}/poster.jpg"></video>
+<object data="{base}/o.swf"></object><embed src="{base}/e.swf"><svg><image href="{base}/svg.png"/></svg>
+<p>Its venomous males, its electroreception and its egg-laying make it one of the most unusual animals alive.
+<a href="{base}/clicked">a web link</a> <a href="javascript:alert(1)">js</a></p>
+</article></body></html>"""
+
+
+def test_saved_pages_full_of_remote_resources_make_no_request(qtbot, tmp_path, data, server, recorder):
+    library = tmp_path / "pages"
+    write(library, "hostile.html", hostile_page(server.port))
+    write(library, "hostile_files/frame.html", hostile_page(server.port))  # what a browser saved beside it
+    w = open_window(qtbot, library, data, rows=1)
+    w.open_article("hostile.html")
+    wait_article(qtbot, w, "platypus")
+    text = w.reading.view.toPlainText()
+    assert "fetch(" not in text and "alert" not in text
+    w.set_theme("dark")
+    w.zoom(+1)
+    qtbot.wait(500)
+    assert server.requests == [] and recorder.opened == []
+    w.close()

@@ -8,12 +8,14 @@ Qt's loader.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-from PySide6.QtCore import QPoint, QUrl, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QUrl, Qt, Signal
 from PySide6.QtGui import (
     QColor, QDesktopServices, QFont, QFontMetrics, QImage, QImageReader, QPainter, QTextCharFormat, QTextCursor,
     QTextDocument,
@@ -67,6 +69,8 @@ class ArticleView(QTextBrowser):
             return placeholder_image("image could not be shown")
         if scheme == "reader-missing":
             return placeholder_image(unquote(url.path()) or "image")
+        if scheme == "data":
+            return self._inline_image(url.toString()) or placeholder_image("image could not be shown")
         return QImage()
 
     def _library_image(self, relative: str) -> QImage | None:
@@ -78,7 +82,25 @@ class ArticleView(QTextBrowser):
             return None
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IMAGE_BYTES:
             return None
-        reader = QImageReader(str(path))
+        return self._decoded(QImageReader(str(path)))
+
+    def _inline_image(self, url: str) -> QImage | None:
+        """An image carried in the page itself (a data: URI, as SingleFile saves them)."""
+        header, comma, payload = url.partition(",")
+        if not comma or not header.startswith("data:image/") or len(payload) > 4 * MAX_IMAGE_BYTES // 3 + 64:
+            return None
+        try:
+            data = base64.b64decode(unquote(payload)) if header.endswith(";base64") else unquote(payload).encode()
+        except (ValueError, binascii.Error):
+            return None
+        self._inline = QBuffer()  # kept while the reader reads from it
+        self._inline.setData(QByteArray(data))
+        self._inline.open(QIODevice.ReadOnly)
+        return self._decoded(QImageReader(self._inline))
+
+    def _decoded(self, reader: QImageReader) -> QImage | None:
+        """An image read with the guards every image gets: no decompression bomb, no more
+        than 4,096 pixels a side, no wider than the text column."""
         reader.setAllocationLimit(64)  # MB: a decompression bomb is refused, not decoded
         size = reader.size()
         if size.isValid() and max(size.width(), size.height()) > MAX_IMAGE_PIXELS:
