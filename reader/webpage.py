@@ -147,6 +147,9 @@ def _set_aside_inline_images(tree) -> dict[str, str]:
     """Images carried in the page as data: URIs, swapped for stand-in names (the
     extractor keeps only images whose address looks like an image file); tracking
     pixels (1 or 2 pixels a side) removed, since the extractor drops sizes."""
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"  # the extractor drops <figcaption>: as a paragraph, the caption stays
+        caption.set("class", "caption")
     inline = {}
     for image in list(tree.iter("img")):
         sizes = [(image.get(side) or "").strip() for side in ("width", "height")]

@@ -11,6 +11,16 @@ DRILLS = "world/japan-us-drills-near-russia.md"
 WAIT = 20_000
 
 
+def _sample_rows() -> int:
+    from conftest import SAMPLE
+    from reader.library import scan_library
+
+    return len(scan_library(SAMPLE).files)
+
+
+SAMPLE_ROWS = _sample_rows()  # the bundled sample library's articles
+
+
 def find(window, cls, name):
     widget = window.findChild(cls, name)
     assert widget is not None, f"no {cls.__name__} named {name}"

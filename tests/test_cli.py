@@ -15,9 +15,9 @@ HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "match
 def test_index_json_reports_each_count_then_nothing_changed(cli, sample_copy):
     first = cli.json("--library", sample_copy, "index", "--json")
     assert set(first) == {"library", "added", "updated", "removed", "unchanged", "skipped", "warnings", "seconds"}
-    assert (first["library"], first["added"], first["unchanged"], first["skipped"]) == (str(sample_copy), 20, 0, [])
+    assert (first["library"], first["added"], first["unchanged"], first["skipped"]) == (str(sample_copy), 21, 0, [])
     second = cli.json("--library", sample_copy, "index", "--json")
-    assert (second["added"], second["updated"], second["removed"], second["unchanged"]) == (0, 0, 0, 20)
+    assert (second["added"], second["updated"], second["removed"], second["unchanged"]) == (0, 0, 0, 21)
 
 
 def test_index_reports_skipped_files_and_warnings(cli, library):
@@ -68,7 +68,7 @@ def test_search_sees_files_added_since_the_last_index(cli, library):
 
 def test_search_limit_total_sort_and_suggestion(cli, sample_copy):
     result = cli.json("--library", sample_copy, "search", "the", "--limit", "3", "--sort", "date", "--json")
-    assert result["total"] == 20 and len(result["hits"]) == 3
+    assert result["total"] == 21 and len(result["hits"]) == 3
     dates = [h["date"] for h in result["hits"]]
     assert dates == sorted(dates, reverse=True) and dates[0] == "2025-10-11"
     assert cli.json("--library", sample_copy, "search", "marmelade", "--json")["suggestion"] == "marmalade"
@@ -162,7 +162,7 @@ def test_the_wheel_ships_the_sample_library(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = sorted(n.removeprefix("reader/sample_library/") for n in names if n.startswith("reader/sample_library/"))
     expected = sorted(p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.is_file())
-    assert shipped == expected and len(shipped) == 21
+    assert shipped == expected and len(shipped) == 23
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)

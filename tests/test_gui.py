@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineE
 
 from conftest import CORPORA, write
 from qt_helpers import (
-    DRILLS, NEWEST, WAIT, article_text, click_row, comments, find, leave_comment, library_view, open_window,
+    DRILLS, NEWEST, SAMPLE_ROWS, WAIT, article_text, click_row, comments, find, leave_comment, library_view, open_window,
     results_view, row_ids, search, wait_article,
 )
 from reader.app import build_window
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture
 def window(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=20)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     yield w
     w.close()
 
@@ -56,8 +56,8 @@ def test_signal_emits_do_not_leak(qapp):
 def test_the_list_is_newest_first_with_undated_last_and_unread_in_bold(window):
     view = library_view(window)
     ids = row_ids(view)
-    assert ids[0] == NEWEST and len(ids) == 20
-    dates = [view.model().index(r, 1).data() for r in range(20)]
+    assert ids[0] == NEWEST and len(ids) == SAMPLE_ROWS
+    dates = [view.model().index(r, 1).data() for r in range(SAMPLE_ROWS)]
     dated = [d for d in dates if d != "—"]
     assert dated == sorted(dated, reverse=True) and dates[-3:] == ["—", "—", "—"]
     font = view.model().index(0, 0).data(Qt.FontRole)
@@ -262,7 +262,7 @@ def test_theme_toggle_switches_and_is_remembered(qtbot, sample_copy, data):
 def test_images_in_the_library_load_and_remote_ones_get_a_placeholder(qtbot, sample_copy, data):
     write(sample_copy, "world/pictures.md", "# Pictures\n\n![local](../images/flood-barrier.png)\n\n"
           "![a remote chart](https://example.invalid/chart.png)\n\n![escape](/dev/zero)\n")
-    w = open_window(qtbot, sample_copy, data, rows=21)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 1)
     w.open_article("world/pictures.md")
     wait_article(qtbot, w, "Pictures")
     html = w.reading.view.toHtml()
@@ -278,7 +278,7 @@ def test_images_in_the_library_load_and_remote_ones_get_a_placeholder(qtbot, sam
 
 def test_the_reading_position_is_restored(qtbot, sample_copy, data):
     write(sample_copy, "long/long.md", "# Long\n\n" + "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(80)))
-    first = open_window(qtbot, sample_copy, data, rows=21)
+    first = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 1)
     first.open_article("long/long.md")
     wait_article(qtbot, first, "Paragraph 79")
     bar = first.reading.view.verticalScrollBar()
@@ -286,7 +286,7 @@ def test_the_reading_position_is_restored(qtbot, sample_copy, data):
     bar.setValue(bar.maximum() // 2)
     first.open_article(NEWEST)
     first.close()
-    second = open_window(qtbot, sample_copy, data, rows=21)
+    second = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 1)
     second.open_article("long/long.md")
     wait_article(qtbot, second, "Paragraph 79")
     bar = second.reading.view.verticalScrollBar()
@@ -402,7 +402,7 @@ def test_orphaned_notes_have_a_place(qtbot, sample_copy, data):
     leave_comment(qtbot, w, "will be orphaned")
     qtbot.waitUntil(lambda: comments(w) == ["will be orphaned"], timeout=WAIT)
     (sample_copy / DRILLS).unlink()
-    qtbot.waitUntil(lambda: w.library.model.rowCount() == 19, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.library.model.rowCount() == SAMPLE_ROWS - 1, timeout=WAIT)
     button = find(w, QAbstractButton, "orphansButton")
     qtbot.waitUntil(lambda: button.isVisible() and "(1)" in button.text(), timeout=WAIT)
     qtbot.mouseClick(button, Qt.LeftButton)
@@ -502,7 +502,7 @@ def test_closing_while_a_search_is_pending_is_quiet(qtbot, sample_copy, data):
 
 def test_undated_articles_are_last_in_title_order(window):
     view = library_view(window)
-    titles = [view.model().index(r, 0).data() for r in range(17, 20)]
+    titles = [view.model().index(r, 0).data() for r in range(SAMPLE_ROWS - 3, SAMPLE_ROWS)]
     assert titles == ["Comet returns", "Solar Paint Moves Out of the Laboratory", "Video Calls, Everywhere, All at Once"]
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QTextBrowser
 
 from conftest import CORPORA, FLOOD_STORY as STORY, SAMPLE, write
-from qt_helpers import DRILLS, WAIT, comments, find, leave_comment, open_window, wait_article
+from qt_helpers import DRILLS, SAMPLE_ROWS, WAIT, comments, find, leave_comment, open_window, wait_article
 from reader.app import build_window
 from reader.shown_text import collapse
 
@@ -18,7 +18,7 @@ PASSAGE = "about 45,000 personnel from the Self-Defense Forces"
 
 @pytest.fixture
 def window(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=20)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     yield w
     w.close()
 
@@ -110,7 +110,7 @@ def test_a_passage_selected_with_the_keyboard_is_highlighted(qtbot, window):
 
 def test_arrows_still_scroll_the_article_and_shift_selects_from_what_is_shown(qtbot, sample_copy, data):
     write(sample_copy, "long/long.md", "# Long\n\n" + "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60)))
-    w = open_window(qtbot, sample_copy, data, rows=21)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 1)
     open_article(qtbot, w, "long/long.md", "Paragraph 59")
     bar = view(w).verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)
@@ -160,12 +160,12 @@ def test_a_selection_outside_the_body_is_not_highlighted(qtbot, window):
 
 
 def test_highlights_are_drawn_again_in_a_new_window(qtbot, sample_copy, data):
-    first = open_window(qtbot, sample_copy, data, rows=20)
+    first = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     open_article(qtbot, first, DRILLS, "Keen Sword")
     highlight(qtbot, first, PASSAGE)
     highlight(qtbot, first, "Keen Sword-25", 3)
     first.close()
-    second = open_window(qtbot, sample_copy, data, rows=20)
+    second = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     open_article(qtbot, second, DRILLS, "Keen Sword")
     qtbot.waitUntil(lambda: sorted(highlighted(second)) == sorted([PASSAGE, "Keen Sword-25"]), timeout=WAIT)
     spans = [s.cursor.selectionStart() for s in view(second).extraSelections() if s.cursor.selectedText() == "Keen Sword-25"]
@@ -179,7 +179,7 @@ def test_highlights_are_drawn_again_in_a_new_window(qtbot, sample_copy, data):
 def test_clicking_a_highlight_selects_its_comment_and_choosing_a_comment_flashes_its_passage(qtbot, sample_copy, data):
     write(sample_copy, "long/long.md", "# Long\n\n" + "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60))
           + "\n\nThe very last paragraph has the passage worth keeping.\n")
-    w = open_window(qtbot, sample_copy, data, rows=21)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 1)
     open_article(qtbot, w, "long/long.md", "Paragraph 59")
     leave_comment(qtbot, w, "a comment on the whole")
     qtbot.waitUntil(lambda: len(comments(w)) == 1, timeout=WAIT)
@@ -266,7 +266,7 @@ def test_an_edited_article_says_so_and_keeps_every_highlight(qtbot, library, dat
 # ---------------------------------------------------------------- all notes
 
 def test_all_notes_lists_every_note_newest_first_filters_and_opens_at_the_passage(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=20)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     open_article(qtbot, w, DRILLS, "Keen Sword")
     highlight(qtbot, w, PASSAGE)
     open_article(qtbot, w, "food/seville-orange-marmalade.md", "Marmalade")
@@ -300,11 +300,11 @@ def test_all_notes_lists_every_note_newest_first_filters_and_opens_at_the_passag
 
 
 def test_all_notes_marks_notes_whose_article_has_gone(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=20)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     open_article(qtbot, w, DRILLS, "Keen Sword")
     highlight(qtbot, w, PASSAGE)
     (sample_copy / DRILLS).unlink()
-    qtbot.waitUntil(lambda: w.library.model.rowCount() == 19, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.library.model.rowCount() == SAMPLE_ROWS - 1, timeout=WAIT)
     w.show_all_notes()
     listing = find(w, QAbstractItemView, "allNotesView")
     qtbot.waitUntil(lambda: listing.model().rowCount() == 1, timeout=WAIT)
@@ -315,8 +315,9 @@ def test_all_notes_marks_notes_whose_article_has_gone(qtbot, sample_copy, data):
 # ---------------------------------------------------------------- the page and the engine agree
 
 def _articles():
-    found = sorted(p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.suffix in (".md", ".txt"))
-    return found
+    from reader.library import scan_library
+
+    return [f.id for f in scan_library(SAMPLE).files]
 
 
 def test_every_sample_article_lines_up_with_the_engine_text(qtbot, window):
@@ -363,7 +364,7 @@ def test_a_long_code_line_wraps_and_code_blocks_end_without_an_empty_line(qtbot,
 
 
 def test_a_small_window_gives_the_titles_room(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=20)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
     w.resize(1024, 640)
     qtbot.waitUntil(lambda: w.library.compact, timeout=WAIT)
     table = w.library.view

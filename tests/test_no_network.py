@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from conftest import write
-from test_gui import open_window, wait_article
+from qt_helpers import SAMPLE_ROWS, open_window, wait_article
 
 
 class CountingServer:
@@ -94,7 +94,7 @@ Visible words: platypus.
 def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sample_copy, data, server, recorder):
     write(sample_copy, "hostile/page.md", hostile_article(server.port))
     write(sample_copy, "hostile/raw.html.md", f'<img src="http://127.0.0.1:{server.port}/raw.png">\n\nRaw.\n')
-    w = open_window(qtbot, sample_copy, data, rows=22)
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS + 2)
     for article_id in ("hostile/page.md", "hostile/raw.html.md", "world/harbour-city-flood-defences.md"):
         w.open_article(article_id)
         qtbot.wait(50)

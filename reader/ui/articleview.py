@@ -292,7 +292,7 @@ def extra_selection(cursor: QTextCursor, background: QColor, foreground: QColor 
 
 def placeholder_image(label: str) -> QImage:
     """A grey box naming an image we did not load (remote images are never fetched)."""
-    text = f"🖼  {label}"[:120]
+    text = f"▢  {label}"[:120]
     font = QFont()
     font.setPointSize(10)
     width = min(560, QFontMetrics(font).horizontalAdvance(text) + 28)
