@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reader.articles import date_from_value
 
@@ -45,7 +45,6 @@ class PageMeta:
     site: str = ""
     summary: str = ""
     lang: str = ""
-    warnings: list[str] = field(default_factory=list)
 
 
 def text_of(value) -> str:

@@ -110,7 +110,7 @@ def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False) -> 
         hash=content_hash(data),
         format="html",
     )
-    return ParsedArticle(article, warnings + meta.warnings)
+    return ParsedArticle(article, warnings)
 
 
 def _extract(tree, meta: PageMeta, warnings: list[str]) -> tuple[str, str]:
@@ -122,7 +122,7 @@ def _extract(tree, meta: PageMeta, warnings: list[str]) -> tuple[str, str]:
     from reader.shown_text import shown_text
 
     try:
-        inline = _set_aside_inline_images(tree)
+        inline = _prepare_for_extraction(tree)
         document = bare_extraction(tree, with_metadata=not meta.authors or meta.date is None, output_format="python",
                                    date_extraction_params=DATES, **EXTRACTION)
     except Exception as exc:  # noqa: BLE001 - an extractor bug on one page must not stop the library
@@ -143,10 +143,11 @@ def _extract(tree, meta: PageMeta, warnings: list[str]) -> tuple[str, str]:
     return body, shown_text(body).text
 
 
-def _set_aside_inline_images(tree) -> dict[str, str]:
-    """Images carried in the page as data: URIs, swapped for stand-in names (the
-    extractor keeps only images whose address looks like an image file); tracking
-    pixels (1 or 2 pixels a side) removed, since the extractor drops sizes."""
+def _prepare_for_extraction(tree) -> dict[str, str]:
+    """What the extractor would lose, made safe from it: captions become paragraphs (it
+    drops <figcaption>); images carried as data: URIs get stand-in names (it keeps only
+    addresses that look like image files), returned to put them back; tracking pixels
+    (1 or 2 pixels a side) go now, since it drops the sizes that tell them."""
     for caption in tree.iter("figcaption"):
         caption.tag = "p"  # the extractor drops <figcaption>: as a paragraph, the caption stays
         caption.set("class", "caption")
@@ -175,7 +176,7 @@ def _unnest_code(tree) -> None:
     for inner in list(tree.iter("pre")):
         outer = inner.getparent()
         if outer is not None and outer.tag == "pre" and len(outer) == 1 and not (outer.text or "").strip():
-            outer.text, outer.tail = inner.text, outer.tail
+            outer.text = inner.text
             outer[:] = list(inner)
 
 
