@@ -47,6 +47,7 @@ class Article:
     text: str = ""  # the body as plain text, for the index and snippets
     hash: str = ""
     format: str = "markdown"  # or "html", a saved web page
+    lang: str = ""  # a language code ("fr"), "" when not known
 
 
 @dataclass
@@ -388,16 +389,26 @@ def parse_article(data: bytes, article_id: str, metadata_only: bool = False) -> 
     tags: list[str] = []
     for key in _TAG_KEYS:
         tags += _strings(meta.get(key), split_commas=True)
+    text_plain = "" if metadata_only else plain_text(body)
+    title = _title(meta, body, article_id, warnings)
     article = Article(
         id=article_id,
-        title=_title(meta, body, article_id, warnings),
+        title=title,
         authors=_unique_folded(authors),
         date=_article_date(meta, article_id, warnings),
         tags=_unique_folded(tags),
         source=_text_field(meta, _SOURCE_KEYS, warnings),
         summary=_text_field(meta, _SUMMARY_KEYS, warnings),
         body="" if metadata_only else body,
-        text="" if metadata_only else plain_text(body),
+        text=text_plain,
         hash=content_hash(data),
+        lang=article_language(meta.get("lang") or meta.get("language"), title, text_plain),
     )
     return ParsedArticle(article, warnings)
+
+
+def article_language(declared, title: str, text: str) -> str:
+    """The language the file says it is in, else the one its text is detected in."""
+    from reader.languages import code_of, detect
+
+    return code_of(declared) or (detect(f"{title}. {text}") if text else "")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.articles import Article
 
-CATALOG_FORMAT = "4"
+CATALOG_FORMAT = "5"  # 5: the language of each article
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,13 @@ class ArticleInfo:
     hash: str
     size: int
     mtime_ns: int
+    lang: str = ""
 
     @classmethod
     def of(cls, article: Article, size: int, mtime_ns: int) -> "ArticleInfo":
         return cls(
             article.id, article.title, article.authors, article.date, article.tags,
-            article.source, article.summary, article.hash, size, mtime_ns,
+            article.source, article.summary, article.hash, size, mtime_ns, article.lang,
         )
 
 
@@ -59,12 +60,12 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, title TEXT NOT NULL, authors TEXT NOT NULL, date TEXT,
     tags TEXT NOT NULL, source TEXT NOT NULL, summary TEXT NOT NULL,
-    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, lang TEXT NOT NULL DEFAULT '');
 -- Words as written, ever seen in the library (never removed: a stale word only
 -- expands to a term that matches nothing).
 CREATE TABLE IF NOT EXISTS vocab(word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-_COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns"
+_COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns, lang"
 
 
 class Catalog:
@@ -102,6 +103,10 @@ class Catalog:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def languages(self) -> set[str]:
+        """The languages of the library's articles."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT lang FROM articles") if row[0]}
+
     def words(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT word FROM vocab ORDER BY word")]
 
@@ -114,7 +119,7 @@ class Catalog:
                 self.db.executemany("INSERT OR IGNORE INTO vocab(word) VALUES (?)", [(w,) for w in words])
             self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in deletes])
             self.db.executemany(
-                f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [_row(info) for info in upserts],
             )
             self.db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)", list(meta.items()))
@@ -124,12 +129,12 @@ def _row(info: ArticleInfo) -> tuple:
     return (
         info.id, info.title, json.dumps(info.authors, ensure_ascii=False),
         info.date.isoformat() if info.date else None, json.dumps(info.tags, ensure_ascii=False),
-        info.source, info.summary, info.hash, info.size, info.mtime_ns,
+        info.source, info.summary, info.hash, info.size, info.mtime_ns, info.lang,
     )
 
 
 def _info(row) -> ArticleInfo:
     return ArticleInfo(
         row[0], row[1], tuple(json.loads(row[2])), dt.date.fromisoformat(row[3]) if row[3] else None,
-        tuple(json.loads(row[4])), row[5], row[6], row[7], row[8], row[9],
+        tuple(json.loads(row[4])), row[5], row[6], row[7], row[8], row[9], row[10],
     )

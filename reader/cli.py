@@ -192,6 +192,7 @@ def cmd_search(ctx: Context, args) -> int:
 
 def cmd_show(ctx: Context, args) -> int:
     from reader.articles import NotAnArticle
+    from reader.languages import name_of
 
     article_id = ctx.known_article(args.article)
     try:
@@ -203,13 +204,15 @@ def cmd_show(ctx: Context, args) -> int:
         print(json.dumps({
             "id": article.id, "title": article.title, "authors": list(article.authors),
             "date": article.date.isoformat() if article.date else None, "tags": list(article.tags),
-            "source": article.source, "summary": article.summary, "text": shown.shown.text,
+            "source": article.source, "summary": article.summary, "lang": article.lang or None,
+            "text": shown.shown.text,
             "notes": [note_json(n) for n in shown.notes],
         }, ensure_ascii=False))
         return 0
     bold, reset, dim = _styles()
     lines = [f"{bold}{article.title}{reset}"]
-    byline = [", ".join(article.authors), article.date.isoformat() if article.date else "", article.source]
+    byline = [", ".join(article.authors), article.date.isoformat() if article.date else "", article.source,
+              name_of(article.lang) if article.lang else ""]
     if any(byline):
         lines.append(dim + " · ".join(p for p in byline if p) + reset)
     if article.tags:

@@ -20,7 +20,7 @@ from whoosh import collectors, fields, index as whoosh_index, scoring
 from whoosh.writing import LockError, SegmentWriter
 
 from reader import parallel, whoosh_fixes
-from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold, fold_phrase, words
+from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, analysing, fold, fold_phrase, is_cjk, words
 from reader.articles import Article, NotAnArticle, parse_article
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
 from reader.library import FileEntry, Skipped, read_article, read_bytes, scan_library
@@ -31,7 +31,7 @@ from reader.vocabulary import Vocabulary
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "3"  # 3: positions written by TermPositions
+INDEX_FORMAT = "4"  # 4: terms in each article's language, CJK bigrams, identifier and version parts
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -61,6 +61,7 @@ def make_schema() -> fields.Schema:
         authors=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
         tags=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
         tag=fields.KEYWORD(analyzer=exact),
+        lang=fields.KEYWORD(analyzer=exact, stored=True),
         source=fields.TEXT(analyzer=stemmed, stored=True),
         notes=fields.TEXT(analyzer=stemmed, stored=True),
         date=fields.NUMERIC(int, bits=32, stored=True),
@@ -141,8 +142,9 @@ def folder_keys(article_id: str) -> list[str]:
 
 
 def words_as_written(*texts: str) -> set[str]:
-    """The distinct words of the texts as written (folded, unstemmed)."""
-    return {fold(w) for text in texts for w in words(text)} - {""}
+    """The distinct words of the texts as written (folded, unstemmed), for prefix, fuzzy
+    and did-you-mean; not CJK runs, which are searched by their characters."""
+    return {fold(w) for text in texts for w in words(text) if not is_cjk(w)} - {""}
 
 
 def document(article: Article, notes: str = "") -> dict:
@@ -158,6 +160,7 @@ def document(article: Article, notes: str = "") -> dict:
         source=article.source,
         notes=notes,
         sortdate=date,
+        lang=article.lang,
     )
     if date:
         doc["date"] = date
@@ -177,6 +180,7 @@ class LibraryIndex:
         self._searcher = None
         self.catalog: Catalog | None = None
         self._vocabulary: tuple[str, Vocabulary] | None = None  # (generation, words)
+        self._languages: tuple[str, frozenset[str]] | None = None  # (generation, languages)
 
     # ------------------------------------------------------------ opening
 
@@ -454,19 +458,27 @@ class LibraryIndex:
             self._vocabulary = (generation, Vocabulary(self.catalog.words()))
         return self._vocabulary[1]
 
+    def languages(self) -> frozenset[str]:
+        """The languages of the library's articles (a query is analysed in each)."""
+        generation = self.catalog.get_meta("generation") or ""
+        if self._languages is None or self._languages[0] != generation:
+            self._languages = (generation, frozenset(self.catalog.languages()))
+        return self._languages[1]
+
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """The total and the hits ranked offset..limit-1 (a page: snippets are the cost)."""
         if self._ix is None:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
         vocabulary = self.vocabulary()
-        compiled = compile_query(text, searcher.reader(), vocabulary)
+        compiled = compile_query(text, searcher.reader(), vocabulary, self.languages())
         total, hits = self._run(compiled, limit, sort, with_hits=True, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
-                better_total, _ = self._run(compile_query(better, searcher.reader(), vocabulary), 0, sort, with_hits=False)
+                better_query = compile_query(better, searcher.reader(), vocabulary, self.languages())
+                better_total, _ = self._run(better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 
@@ -476,7 +488,7 @@ class LibraryIndex:
         if self._ix is None or not phrase:
             return set()
         searcher = self.searcher()
-        compiled = compile_query(f'body:"{phrase}"', searcher.reader(), self.vocabulary())
+        compiled = compile_query(f'body:"{phrase}"', searcher.reader(), self.vocabulary(), self.languages())
         return {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(compiled.query)}
 
     def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool,
@@ -499,11 +511,12 @@ class LibraryIndex:
         terms = Terms(compiled.highlight)
         # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
         # tracks terms for every matching document, a third of a broad query's time.
-        matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""))}
+        lang = stored.get("lang", "")
+        matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""), lang)}
         matched = sorted(matched)
-        snippet = make_snippet(stored.get("body", ""), terms)
+        snippet = make_snippet(stored.get("body", ""), terms, lang)
         if not snippet.spans and "notes" in matched:
-            snippet = make_snippet(stored.get("notes", ""), terms)
+            snippet = make_snippet(stored.get("notes", ""), terms, lang)
         return Hit(
             id=stored["id"],
             title=stored.get("title", ""),
@@ -590,7 +603,8 @@ class _Batch:
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
-        self._write(document(article, notes))
+        with analysing(article.lang):
+            self._write(document(article, notes))
         self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
                                        article.text, notes)
         self.took([info])

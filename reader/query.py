@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from whoosh import matching, query as wq
 
 from reader import whoosh_fixes
-from reader.analysis import fold, fold_phrase, is_stop_word, stem, words
+from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
+from reader.languages import ENGLISH, code_of
 from reader.vocabulary import Vocabulary
 
 # Which index fields a bare word looks in, and what a field prefix narrows it to.
@@ -31,7 +32,8 @@ FIELD_TARGETS = {
     "note": ("notes",),
     "notes": ("notes",),
 }
-SPECIAL_FIELDS = {"tag": "tag", "tags": "tag", "path": "path", "folder": "path", "date": "date"}
+SPECIAL_FIELDS = {"tag": "tag", "tags": "tag", "path": "path", "folder": "path", "date": "date", "lang": "lang",
+                  "language": "lang"}
 KNOWN_FIELDS = set(FIELD_TARGETS) | set(SPECIAL_FIELDS)
 
 MAX_EXPANSION_WORDS = 2000  # vocabulary words looked at for one prefix
@@ -147,7 +149,7 @@ def _term_nodes(chunk: str, start: int, field_name: str | None) -> object | None
     parts = words(text)
     if not parts:
         return None
-    if field_name in ("tag", "path"):
+    if field_name in ("tag", "path", "lang"):
         return Word(text, field_name, kind, distance, (start, start + len(chunk)))
     if len(parts) == 1:
         return Word(parts[0], field_name, kind, distance, (start, start + len(chunk)))
@@ -393,9 +395,11 @@ class Compiler:
     library's words as written (never on stems: 'ithe*' must not become 'ith*'),
     and each word found is then searched by its stem, like any other word."""
 
-    def __init__(self, reader, vocabulary: Vocabulary):
+    def __init__(self, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()):
         self.reader = reader
         self.vocabulary = vocabulary
+        # A word is searched by each stem it can have in the library's languages.
+        self.languages = tuple(sorted(set(languages) | {ENGLISH}))
         self.highlight: set[str] = set()
 
     def compile(self, node) -> Compiled:
@@ -422,9 +426,10 @@ class Compiler:
 
     def _and(self, node: And):
         children = list(node.nodes)
-        meaningful = [c for c in children if not _is_bare_stop_word(c) and not isinstance(c, Not)]
+        stop = lambda c: _is_bare_stop_word(c, self.languages)  # noqa: E731
+        meaningful = [c for c in children if not stop(c) and not isinstance(c, Not)]
         if meaningful:
-            children = [c for c in children if not _is_bare_stop_word(c)]
+            children = [c for c in children if not stop(c)]
         compiled = [q for q in (self._node(c) for c in children) if q is not None]
         if not compiled:
             return None
@@ -451,15 +456,52 @@ class Compiler:
             return self._exact("tag", fold_phrase(word.text), word)
         if word.field == "path":
             return self._exact("folder", folder_key(word.text), word)
+        if word.field == "lang":
+            return self._exact("lang", code_of(word.text) or fold(word.text), word)
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
-            stems = [stem(word.text)]
-        else:
-            stems = sorted({stem(w) for w in self._expansion(word)})
+            return self._sequences(targets, self._word_sequences(word.text))
+        stems = sorted({stem(w, lang) for w in self._expansion(word) for lang in self.languages})
         self.highlight.update(stems)
         if len(stems) > 1:  # an expansion: one constant-score union per field that has any
             return _any_of([q for f in targets if (q := self._any_term(f, stems))])
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
+
+    def _word_sequences(self, text: str) -> set[tuple[str, ...]]:
+        """What one word is searched by: a term per stem it can have; a CJK run, its
+        bigrams one after the other."""
+        if is_cjk(text):
+            self.highlight.add(text)
+            return {cjk_sequence(text)}
+        stems = {stem(text, lang) for lang in self.languages} - {""}
+        self.highlight.update(stems)
+        return {(s,) for s in stems}
+
+    def _phrase_sequence(self, phrase_words: tuple[str, ...], lang: str) -> tuple[str, ...]:
+        """A phrase's terms in one language, one after the other: an identifier by its
+        parts (as the index places them), a CJK run by its bigrams."""
+        sequence: list[str] = []
+        for text in phrase_words:
+            if is_cjk(text):
+                self.highlight.add(text)
+                sequence.extend(cjk_sequence(text))
+                continue
+            term, _, parts = analysed(text, lang)
+            chosen = parts or ((term,) if term else ())
+            self.highlight.update(chosen)
+            sequence.extend(chosen)
+        return tuple(sequence)
+
+    @staticmethod
+    def _sequences(targets, sequences: set[tuple[str, ...]]):
+        queries = []
+        for name in targets:
+            for sequence in sorted(sequences):
+                if len(sequence) == 1:
+                    queries.append(wq.Term(name, sequence[0]))
+                elif sequence:
+                    queries.append(wq.Phrase(name, list(sequence)))
+        return _any_of(queries)
 
     def _any_term(self, fieldname: str, stems: list[str]) -> AnyTerm | None:
         counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
@@ -478,25 +520,25 @@ class Compiler:
         return wq.Term(fieldname, value)
 
     def _phrase(self, phrase: Phrase):
-        stems = [stem(w) for w in phrase.words]
-        self.highlight.update(stems)
-        targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
-        if phrase.field in ("tag", "path"):
+        if phrase.field in ("tag", "path", "lang"):
             return self._word(Word(" ".join(phrase.words), phrase.field))
-        return _any_of([wq.Phrase(f, stems) for f in targets])
+        targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
+        return self._sequences(targets, {self._phrase_sequence(phrase.words, lang) for lang in self.languages})
 
 
-def _is_bare_stop_word(node) -> bool:
-    return isinstance(node, Word) and node.field is None and node.kind == "word" and is_stop_word(node.text)
+def _is_bare_stop_word(node, langs=()) -> bool:
+    return (isinstance(node, Word) and node.field is None and node.kind == "word"
+            and is_stop_word(node.text, frozenset(langs)))
 
 
-def compile_query(text: str, reader, vocabulary: Vocabulary) -> Compiled:
-    """The Whoosh query for a query string; never raises on odd input."""
+def compile_query(text: str, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()) -> Compiled:
+    """The Whoosh query for a query string (its words stemmed in each of the library's
+    languages); never raises on odd input."""
     try:
-        return Compiler(reader, vocabulary).compile(parse(text))
+        return Compiler(reader, vocabulary, languages).compile(parse(text))
     except Exception:  # noqa: BLE001 - a last resort: search the plain words instead
         plain = " ".join(f'"{w}"' for w in words(text))
-        return Compiler(reader, vocabulary).compile(parse(plain))
+        return Compiler(reader, vocabulary, languages).compile(parse(plain))
 
 
 # ---------------------------------------------------------------- did you mean

@@ -26,11 +26,11 @@ import markdown
 import nh3
 from pygments.formatters import HtmlFormatter
 
-from reader.analysis import WORD_RE
+from reader.languages import name_of
 from reader.articles import Article, valid_text
 from reader.library import ARTICLE_SUFFIXES
 from reader.shown_text import ShownText, shown_text
-from reader.snippets import Terms
+from reader.snippets import Terms, matches
 
 # Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
 # past these, an article is shown as plain paragraphs instead.
@@ -80,8 +80,9 @@ class _Rewriter(HTMLParser):
     """Re-serialises sanitised HTML, pointing images and links at our schemes and
     marking search hits in text (never inside code or links)."""
 
-    def __init__(self, root: Path | None, article_id: str, terms: Terms | None):
+    def __init__(self, root: Path | None, article_id: str, terms: Terms | None, lang: str = ""):
         super().__init__(convert_charrefs=True)
+        self.lang = lang
         self.root = root
         self.folder = posixpath.dirname(article_id)
         self.terms = terms
@@ -133,11 +134,10 @@ class _Rewriter(HTMLParser):
             self.out.append(html.escape(data, quote=False))
             return
         last = 0
-        for match in WORD_RE.finditer(data):
-            if self.terms.key(match.group()):
-                self.out.append(html.escape(data[last:match.start()], quote=False))
-                self.out.append(f'<span class="hit">{html.escape(match.group(), quote=False)}</span>')
-                last = match.end()
+        for start, end, _ in matches(data, self.terms, self.lang):
+            self.out.append(html.escape(data[last:start], quote=False))
+            self.out.append(f'<span class="hit">{html.escape(data[start:end], quote=False)}</span>')
+            last = end
         self.out.append(html.escape(data[last:], quote=False))
 
     def _inside(self, target: str) -> str | None:
@@ -192,8 +192,8 @@ def _is_a_pixel(attrs: dict) -> bool:
     return all(str(v).strip().isdigit() and int(str(v).strip()) <= 2 for v in sizes)
 
 
-def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | None) -> str:
-    rewriter = _Rewriter(root, article_id, terms)
+def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | None, lang: str = "") -> str:
+    rewriter = _Rewriter(root, article_id, terms, lang)
     rewriter.feed(html_text)
     rewriter.close()
     return "".join(rewriter.out)
@@ -277,6 +277,8 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         byline.append(article.date.strftime("%-d %B %Y"))
     if article.source:
         byline.append(html.escape(article.source))
+    if article.lang:
+        byline.append(html.escape(name_of(article.lang)))
     head = [f"<h1 class='title'>{html.escape(article.title)}</h1>"]
     if byline:
         head.append(f"<p class='byline'>{' · '.join(byline)}</p>")
@@ -295,7 +297,7 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
     foot = f"<hr>{''.join(nav)}" if nav else ""
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
-    return Page(_rewrite(page, root, article.id, terms), shown_text(body), len(head), notice)
+    return Page(_rewrite(page, root, article.id, terms, article.lang), shown_text(body), len(head), notice)
 
 
 def note_html(text: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader.analysis import WORD_RE, stem
+from reader.analysis import WORD_RE, analysed, is_cjk
+from reader.languages import ENGLISH
 
 SNIPPET_CHARS = 220
 _SPACE = re.compile(r"\s+")
@@ -32,10 +33,12 @@ class Snippet:
 
 
 class Terms:
-    """What counts as a match: a word whose stem is wanted."""
+    """What counts as a match: a word whose term (or one of its parts) is wanted, or a
+    CJK string searched for, wherever it stands inside a run of CJK."""
 
     def __init__(self, stems: set[str] | frozenset[str] = frozenset()):
-        self.stems = stems
+        self.cjk = tuple(sorted((s for s in stems if is_cjk(s)), key=len, reverse=True))
+        self.stems = frozenset(s for s in stems if not is_cjk(s))
         self._prefixes: re.Pattern | None = None
 
     def candidates(self) -> re.Pattern:
@@ -48,21 +51,48 @@ class Terms:
         return self._prefixes
 
     def __bool__(self) -> bool:
-        return bool(self.stems)
+        return bool(self.stems or self.cjk)
 
-    def key(self, word: str) -> str | None:
-        stemmed = stem(word)
-        return stemmed if stemmed in self.stems else None
+    def key(self, word: str, lang: str = ENGLISH) -> str | None:
+        """The wanted term the word stands for in its language, if any (an identifier
+        by one of its parts, a version by a leading part)."""
+        term, extras, parts = analysed(word, lang)
+        for candidate in (term, *extras, *parts):
+            if candidate in self.stems:
+                return candidate
+        return None
 
-    def found_in(self, text: str) -> bool:
-        return bool(self and text and _matches(text, self, first_only=True))
+    def found_in(self, text: str, lang: str = ENGLISH) -> bool:
+        return bool(self and text and matches(text, self, lang, first_only=True))
 
 
-def _matches(text: str, terms: Terms, first_only: bool = False) -> list[tuple[int, int, str]]:
-    if not text.isascii():  # accents fold away: every word must be looked at
+def matches(text: str, terms: Terms, lang: str = ENGLISH, first_only: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every matched word of text, in order."""
+    found = _cjk_matches(text, terms) if terms.cjk else []
+    if found and first_only:
+        return found[:1]
+    if terms.stems:
+        found += _word_matches(text, terms, lang, first_only)
+    return sorted(found)
+
+
+def _cjk_matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
+    found, taken = [], set()
+    for wanted in terms.cjk:  # longest first: a shorter one inside it is not counted again
+        at = text.find(wanted)
+        while at != -1:
+            if not taken & set(range(at, at + len(wanted))):
+                found.append((at, at + len(wanted), wanted))
+                taken.update(range(at, at + len(wanted)))
+            at = text.find(wanted, at + 1)
+    return found
+
+
+def _word_matches(text: str, terms: Terms, lang: str, first_only: bool) -> list[tuple[int, int, str]]:
+    if lang not in ("", ENGLISH) or not text.isascii():  # accents fold away, other stemmers: look at every word
         found = []
         for m in WORD_RE.finditer(text):
-            if k := terms.key(m.group()):
+            if k := terms.key(m.group(), lang):
                 found.append((m.start(), m.end(), k))
                 if first_only:
                     break
@@ -73,7 +103,7 @@ def _matches(text: str, terms: Terms, first_only: bool = False) -> list[tuple[in
         if candidate.start() < last_end:
             continue
         word = WORD_RE.match(text, candidate.start())
-        if word and (key := terms.key(word.group())):
+        if word and (key := terms.key(word.group(), lang)):
             found.append((word.start(), word.end(), key))
             last_end = word.end()
             if first_only:
@@ -95,12 +125,12 @@ def best_window(matches: list[tuple[int, int, str]], width: int) -> int:
     return best_start
 
 
-def make_snippet(text: str, terms: Terms, width: int = SNIPPET_CHARS) -> Snippet:
+def make_snippet(text: str, terms: Terms, lang: str = ENGLISH, width: int = SNIPPET_CHARS) -> Snippet:
     if not text:
         return Snippet("")
-    matches = _matches(text, terms) if terms else []
-    if matches:
-        first = best_window(matches, width)
+    found = matches(text, terms, lang) if terms else []
+    if found:
+        first = best_window(found, width)
         start = max(0, first - width // 4)
         if start:
             space = text.rfind(" ", 0, start + 1)
@@ -115,5 +145,5 @@ def make_snippet(text: str, terms: Terms, width: int = SNIPPET_CHARS) -> Snippet
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     snippet_text = prefix + passage + suffix
-    spans = tuple((s, e) for s, e, _ in _matches(snippet_text, terms)) if terms else ()
+    spans = tuple((s, e) for s, e, _ in matches(snippet_text, terms, lang)) if terms else ()
     return Snippet(snippet_text, spans)

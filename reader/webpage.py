@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 
-from reader.articles import Article, NotAnArticle, ParsedArticle, content_hash, readable_name, valid_text
+from reader.articles import (
+    Article, NotAnArticle, ParsedArticle, article_language, content_hash, readable_name, valid_text,
+)
 from reader.pagemeta import BARE_URL, PageMeta, date_of, names_of, page_meta, text_of
 
 MIN_READABLE_WORDS = 30  # below this a page is a login wall, an index, or an empty shell
@@ -109,6 +111,7 @@ def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False) -> 
         text=plain,
         hash=content_hash(data),
         format="html",
+        lang=article_language(meta.lang, meta.title, plain),
     )
     return ParsedArticle(article, warnings)
 
