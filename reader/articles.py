@@ -407,8 +407,13 @@ def parse_article(data: bytes, article_id: str, metadata_only: bool = False) -> 
     return ParsedArticle(article, warnings)
 
 
-def article_language(declared, title: str, text: str) -> str:
-    """The language the file says it is in, else the one its text is detected in."""
-    from reader.languages import code_of, detect
+def article_language(declared, title: str, text: str, declared_by_site: bool = False) -> str:
+    """The language the file says it is in, else the one its text is detected in; a saved
+    page's declaration (made by its site, not the reader) gives way to a sure detection."""
+    from reader.languages import code_of, detect, page_language
 
-    return code_of(declared) or (detect(f"{title}. {text}") if text else "")
+    if not text:
+        return code_of(declared)
+    if declared_by_site:
+        return page_language(code_of(declared), f"{title}. {text}")
+    return code_of(declared) or detect(f"{title}. {text}")

@@ -111,7 +111,7 @@ def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False) -> 
         text=plain,
         hash=content_hash(data),
         format="html",
-        lang=article_language(meta.lang, meta.title, plain),
+        lang=article_language(meta.lang, meta.title, plain, declared_by_site=True),
     )
     return ParsedArticle(article, warnings)
 
