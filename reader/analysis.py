@@ -247,7 +247,9 @@ def _placement(word: str, lang: str):
             width += inner[1]
         return tuple(placed), width
     if is_cjk(word):
-        return tuple(cjk_terms(word)), len(unicodedata.normalize("NFKC", word))
+        # A run takes the positions of its bigrams, so the word after it follows its last
+        # bigram, as the next word of a phrase must ("사진 공개" is two runs, two bigrams).
+        return tuple(cjk_terms(word)), max(1, len(unicodedata.normalize("NFKC", word)) - 1)
     term, extras, parts = analysed(word, lang)
     if not term:
         return (), 0

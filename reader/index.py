@@ -31,7 +31,8 @@ from reader.vocabulary import Vocabulary
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "4"  # 4: terms in each article's language, CJK bigrams, identifier and version parts
+INDEX_FORMAT = "5"  # 4: terms in each article's language, CJK bigrams, identifier and version parts;
+# 5: a CJK run as wide as its bigrams (phrases across runs)
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
