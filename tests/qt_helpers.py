@@ -64,12 +64,33 @@ def wait_article(qtbot, w, text):
     qtbot.waitUntil(lambda: text in article_text(w), timeout=WAIT)
 
 
+def type_text(qtbot, widget, text):
+    """Type as a user does: keys for ASCII, and what an input method commits for the
+    rest (CJK is typed through one; QTest's key clicks know ASCII only)."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
 def search(qtbot, w, text):
     field = find(w, QLineEdit, "searchField")
     field.clear()
-    qtbot.keyClicks(field, text)
-    qtbot.waitUntil(lambda: w.middle.currentIndex() == 1 and w.search.model.rowCount() > 0
-                    and not w.search.timer.isActive(), timeout=WAIT)
+    type_text(qtbot, field, text)
+    settled(qtbot, w, text)
+    qtbot.waitUntil(lambda: w.search.model.rowCount() > 0, timeout=WAIT)
+
+
+def settled(qtbot, w, text):
+    """Wait until the results shown are the answer to this text (not the last query's)."""
+    qtbot.waitUntil(lambda: w.middle.currentIndex() == 1 and not w.search.timer.isActive()
+                    and w.search.shown_seq == w.search.seq and w.search.model.query == text, timeout=WAIT)
 
 
 def leave_comment(qtbot, w, text):
