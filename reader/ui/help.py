@@ -10,13 +10,17 @@ QUERY_HELP = """
 <tr><td><code>(a OR b) c</code></td><td>group with parentheses</td></tr>
 <tr><td><code>title:</code> <code>author:</code> <code>tag:</code> <code>source:</code> <code>note:</code></td><td>look in one field: <code>tag:defence</code>, <code>author:"mariko sato"</code>; <code>note:</code> is your comments and highlighted passages</td></tr>
 <tr><td><code>path:world/asia</code></td><td>articles inside a folder</td></tr>
+<tr><td><code>lang:fr</code>, <code>language:german</code></td><td>articles in a language</td></tr>
 <tr><td><code>date:2024</code>, <code>date:2024-09</code></td><td>a year or a month</td></tr>
 <tr><td><code>date:[2024-01 to 2024-06]</code></td><td>a range; leave a side empty for open-ended</td></tr>
 <tr><td><code>marm*</code></td><td>words starting with…</td></tr>
 <tr><td><code>interoperabilty~</code></td><td>words one typo away (<code>~2</code>: two)</td></tr>
 </table>
 <p>Case and accents do not matter (<i>resume</i> finds <i>résumé</i>), and word endings are
-matched (<i>drilling</i> finds <i>drills</i>).</p>
+matched in each article's own language (<i>drilling</i> finds <i>drills</i>, <i>gouvernements</i>
+finds <i>gouvernement</i>). Chinese, Japanese and Korean are found by any two or more characters in a
+row (<i>東京</i>, <i>交通规定</i>). Versions and identifiers are found by their parts too: <i>1.70</i>
+finds <i>1.70.0</i>, <i>async</i> finds <i>async_fn</i>, <i>hash map</i> finds <i>HashMap</i>.</p>
 <p>The filter of <b>All notes</b> (Ctrl+Shift+N) takes the same language, asked of your notes: words
 look in the comment, its passage and the article's title; <code>date:</code> is when you wrote it.</p>
 """
