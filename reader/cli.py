@@ -11,7 +11,9 @@ import os
 import sys
 
 from reader.cli_context import PROG, CommandError, Context, positive_int
-from reader.index import NO_INDEX_YET, IndexReport, SearchResults
+from reader.hits import SearchResults
+from reader.index import NO_INDEX_YET
+from reader.index_writing import IndexReport
 from reader.notes import NotesError
 from reader.notes_cli import add_notes_parser, note_json, run_notes, usage_problem
 

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.index import IndexBusy, IndexReport, LibraryIndex
+from reader.index import IndexBusy, LibraryIndex
+from reader.index_writing import IndexReport
 from reader.library import LibraryError, library_root
 from reader.locations import choose_library, data_dir
 from reader.notes import NotesStore

@@ -13,20 +13,22 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import collectors, fields, index as whoosh_index, scoring
-from whoosh.writing import LockError, SegmentWriter
+from whoosh import fields, index as whoosh_index, scoring
+from whoosh.writing import LockError
 
 from reader import parallel, whoosh_fixes
-from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, analysing, fold, fold_phrase, is_cjk, words
-from reader.articles import Article, NotAnArticle, parse_article
+from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
+from reader.articles import NotAnArticle, parse_article
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
-from reader.library import FileEntry, Skipped, read_article, read_bytes, scan_library
+from reader.hits import SearchResults, ranked
+from reader.index_writing import (
+    LISTING_BATCH, Batch, IndexReport, Listing, index_part, renames, take_file,
+)
+from reader.library import FileEntry, read_article, read_bytes, scan_library
 from reader.locations import library_state_dir
-from reader.query import Compiled, compile_query, corrected_query, folder_key
-from reader.snippets import Snippet, Terms, make_snippet
+from reader.query_compiler import compile_query, corrected_query
 from reader.vocabulary import Vocabulary
 
 whoosh_fixes.apply()
@@ -38,17 +40,12 @@ SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
 
 Progress = Callable[[int, int], None]
-Listing = Callable[[list[ArticleInfo]], None]
-LISTING_BATCH = 200
 METADATA_FIRST = 300  # new files from which a list on screen gets a quick metadata pass first
 FILES_PER_WORKER = 300  # a worker process costs ~0.3 s to start: worth it from this many files
-WORKER_REPORT_EVERY = 50
 WRITER_LIMIT_MB = 128
 # A first build of a huge library commits every so many files: a crash or a cancel
 # then costs at most one part, and the next run goes on from there.
 COMMIT_EVERY = 50_000
-
-_MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
 
 def make_schema() -> fields.Schema:
@@ -75,97 +72,6 @@ def make_schema() -> fields.Schema:
 
 class IndexBusy(Exception):
     """Another process holds the index's write lock for longer than we wait."""
-
-
-@dataclass
-class IndexReport:
-    library: str
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
-    seconds: float = 0.0
-    rebuilt: str | None = None  # why the index was rebuilt from scratch, if it was
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id), same content
-    new_ids: list[str] = field(default_factory=list)  # articles at paths not indexed before
-    followed: list = field(default_factory=list)  # annotations.Followed: notes of renamed-and-edited articles
-
-    def merge(self, part: "IndexReport") -> None:
-        """Add the counts of a part of the same update (done by a worker process)."""
-        self.added += part.added
-        self.updated += part.updated
-        self.unchanged += part.unchanged
-        self.skipped.extend(part.skipped)
-        self.warnings.extend(part.warnings)
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    title: str
-    authors: tuple[str, ...]
-    date: dt.date | None
-    tags: tuple[str, ...]
-    source: str
-    score: float
-    snippet: Snippet
-    matched_in: tuple[str, ...]
-
-
-@dataclass
-class SearchResults:
-    query: str
-    total: int
-    hits: list[Hit]
-    suggestion: str | None
-    highlight: frozenset[str] = frozenset()  # stems to emphasise in the article view
-
-
-def _date_number(day: dt.date | None) -> int:
-    return day.year * 10000 + day.month * 100 + day.day if day else 0
-
-
-def _number_date(value: int | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date(value // 10000, value // 100 % 100, value % 100)
-    except ValueError:
-        return None
-
-
-def folder_keys(article_id: str) -> list[str]:
-    """Every folder the article is inside: 'a/b/c.md' -> ['a', 'a/b']."""
-    parts = article_id.split("/")[:-1]
-    return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
-
-
-def words_as_written(*texts: str) -> set[str]:
-    """The distinct words of the texts as written (folded, unstemmed), for prefix, fuzzy
-    and did-you-mean; not CJK runs, which are searched by their characters."""
-    return {fold(w) for text in texts for w in words(text) if not is_cjk(w)} - {""}
-
-
-def document(article: Article, notes: str = "") -> dict:
-    date = _date_number(article.date)
-    doc = dict(
-        id=article.id,
-        folder="\n".join(folder_keys(article.id)),
-        title=article.title,
-        body=article.text,
-        authors="\n".join(article.authors),
-        tags="\n".join(article.tags),
-        tag="\n".join(fold_phrase(t) for t in article.tags),
-        source=article.source,
-        notes=notes,
-        sortdate=date,
-        lang=article.lang,
-    )
-    if date:
-        doc["date"] = date
-    return doc
 
 
 class LibraryIndex:
@@ -311,7 +217,7 @@ class LibraryIndex:
         infos: list[ArticleInfo] = []
         parts = [candidates[i:i + COMMIT_EVERY] for i in range(0, len(candidates), COMMIT_EVERY)] or [[]]
         for number, part in enumerate(parts):
-            batch = _Batch(self, listing if listing and not listed_early else None)
+            batch = Batch(self, listing if listing and not listed_early else None)
             done = number * COMMIT_EVERY
             part_progress = progress and (lambda n, _, done=done: progress(done + n, len(candidates)))
             try:
@@ -325,12 +231,12 @@ class LibraryIndex:
                 raise
             infos.extend(batch.infos)
         report.removed = len(removed)
-        report.renamed = _renames(old, removed, infos)
+        report.renamed = renames(old, removed, infos)
         report.new_ids = [i.id for i in infos if i.id not in old]
         report.seconds = time.perf_counter() - started
         return report
 
-    def _take_all(self, candidates: list[FileEntry], old: dict[str, FileStat], batch: "_Batch",
+    def _take_all(self, candidates: list[FileEntry], old: dict[str, FileStat], batch: Batch,
                   report: IndexReport, seen: set[str], progress: Progress | None) -> None:
         workers = parallel.worker_count(len(candidates), FILES_PER_WORKER)
         if workers > 1:
@@ -342,7 +248,7 @@ class LibraryIndex:
             take_file(entry, old.get(entry.id), batch, report, seen)
 
     def _take_in_workers(self, candidates: list[FileEntry], workers: int, old: dict[str, FileStat],
-                         batch: "_Batch", report: IndexReport, seen: set[str], progress: Progress | None) -> None:
+                         batch: Batch, report: IndexReport, seen: set[str], progress: Progress | None) -> None:
         """take_file() for every candidate, in worker processes that each write one
         segment; this process holds the write lock and replaces changed articles."""
         parts = [candidates[i::workers] for i in range(workers)]
@@ -351,7 +257,7 @@ class LibraryIndex:
         writer = batch.open_writer()
         done = 0
         shared = (str(self.index_dir), befores, notes, WRITER_LIMIT_MB // workers)
-        for message in parallel.messages(_index_part, parts, shared):
+        for message in parallel.messages(index_part, parts, shared):
             if message[0] == "files":
                 _, count, infos = message
                 for info in infos:
@@ -398,7 +304,7 @@ class LibraryIndex:
                 self._reindex_notes(article_ids)
 
     def _reindex_notes(self, article_ids: list[str]) -> None:
-        batch = _Batch(self)
+        batch = Batch(self)
         try:
             for article_id in article_ids:
                 info = self.catalog.get(article_id) if self.catalog else None
@@ -473,13 +379,13 @@ class LibraryIndex:
         searcher = self.searcher()
         vocabulary = self.vocabulary()
         compiled = compile_query(text, searcher.reader(), vocabulary, self.languages())
-        total, hits = self._run(compiled, limit, sort, with_hits=True, offset=offset)
+        total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=True, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
                 better_query = compile_query(better, searcher.reader(), vocabulary, self.languages())
-                better_total, _ = self._run(better_query, 0, sort, with_hits=False)
+                better_total, _ = ranked(self._searcher, better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 
@@ -492,60 +398,6 @@ class LibraryIndex:
         compiled = compile_query(f'body:"{phrase}"', searcher.reader(), self.vocabulary(), self.languages())
         return {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(compiled.query)}
 
-    def _run(self, compiled: Compiled, limit: int, sort: str, with_hits: bool,
-             offset: int = 0) -> tuple[int, list[Hit]]:
-        searcher = self._searcher
-        if sort == "date":
-            results = searcher.search(compiled.query, limit=max(limit, 1), sortedby="sortdate", reverse=True)
-        else:
-            collector = CountingTopCollector(max(limit, 1))
-            searcher.search_with_collector(compiled.query, collector)
-            results = collector.results()
-        total = len(results)
-        if not with_hits:
-            return total, []
-        hits = [self._hit(hit, compiled) for hit in results[offset:limit]]
-        return total, hits
-
-    def _hit(self, hit, compiled: Compiled) -> Hit:
-        stored = hit.fields()
-        terms = Terms(compiled.highlight)
-        # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
-        # tracks terms for every matching document, a third of a broad query's time.
-        lang = stored.get("lang", "")
-        matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""), lang)}
-        matched = sorted(matched)
-        snippet = make_snippet(stored.get("body", ""), terms, lang)
-        if not snippet.spans and "notes" in matched:
-            snippet = make_snippet(stored.get("notes", ""), terms, lang)
-        return Hit(
-            id=stored["id"],
-            title=stored.get("title", ""),
-            authors=tuple(a for a in stored.get("authors", "").split("\n") if a),
-            date=_number_date(stored.get("date")),
-            tags=tuple(t for t in stored.get("tags", "").split("\n") if t),
-            source=stored.get("source", ""),
-            score=round(float(hit.score or 0.0), 4),
-            snippet=snippet,
-            matched_in=tuple(matched),
-        )
-
-
-class CountingTopCollector(collectors.TopCollector):
-    """The top N hits, and the count of every match. Whoosh's TopCollector, once its
-    heap is full, replaces the matcher with one that drops the parts of the query no
-    document could enter the top N by (``matcher.replace(minscore)``), and counts only
-    what is left: "crates" on 857 articles counted 64 with a limit of 1 and 324 with
-    1,000. Keeping the minimum score at 0 keeps every part; block skipping is off too."""
-
-    def __init__(self, limit: int):
-        super().__init__(limit=limit, usequality=False)
-
-    def _collect(self, global_docnum, score):
-        result = super()._collect(global_docnum, score)
-        self.minscore = 0
-        return result
-
 
 def _newest_first(infos) -> list[ArticleInfo]:
     entries = sorted(infos, key=lambda a: a.id)
@@ -555,146 +407,3 @@ def _newest_first(infos) -> list[ArticleInfo]:
 
 def _same_stats(before: FileStat | None, entry: FileEntry) -> bool:
     return before is not None and before.size == entry.size and before.mtime_ns == entry.mtime_ns
-
-
-def take_file(entry: FileEntry, before: FileStat | None, batch: "_Batch", report: IndexReport,
-              seen: set[str]) -> None:
-    """Read one new or changed file into the batch, or note why it was skipped."""
-    try:
-        parsed = read_article(entry)
-    except NotAnArticle as exc:
-        report.skipped.append(Skipped(entry.id, str(exc)))
-        return
-    seen.add(entry.id)
-    report.warnings.extend((entry.id, w) for w in parsed.warnings)
-    info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
-    if before and before.hash == parsed.article.hash:
-        report.unchanged += 1
-        batch.touched.append(info)  # same content: only the stats move
-        return
-    batch.add(parsed.article, info)
-    if before:
-        report.updated += 1
-    else:
-        report.added += 1
-
-
-class _Batch:
-    """Changes streaming into one Whoosh writer (opened at the first change), plus any
-    segments written by worker processes, then one commit and one catalog
-    transaction; cancelled as a whole on any failure."""
-
-    def __init__(self, index: "LibraryIndex | None", listing: Listing | None = None):
-        self.index = index
-        self.listing = listing
-        self.writer = None
-        self.segments: list = []
-        self.infos: list[ArticleInfo] = []
-        self.touched: list[ArticleInfo] = []
-        self.removed: list[str] = []
-        self.words: set[str] = set()
-
-    def open_writer(self):
-        if self.writer is None:
-            self.writer = self.index._writer()
-        return self.writer
-
-    def notes_text(self, article_id: str) -> str:
-        return self.index.notes_text(article_id)
-
-    def add(self, article: Article, info: ArticleInfo) -> None:
-        notes = self.notes_text(article.id)
-        with analysing(article.lang):
-            self._write(document(article, notes))
-        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
-                                       article.text, notes)
-        self.took([info])
-
-    def _write(self, doc: dict) -> None:
-        self.open_writer().update_document(**doc)
-
-    def took(self, infos: list[ArticleInfo]) -> None:
-        """Articles now in the batch; the list on screen gets them in LISTING_BATCH steps."""
-        start = len(self.infos) - len(self.infos) % LISTING_BATCH  # the first not yet listed
-        self.infos.extend(infos)
-        end = len(self.infos) - len(self.infos) % LISTING_BATCH
-        if self.listing and end > start:
-            self.listing(self.infos[start:end])
-
-    def remove(self, article_ids: list[str]) -> None:
-        for article_id in article_ids:
-            self.open_writer().delete_by_term("id", article_id)
-        self.removed = article_ids
-
-    def finish(self) -> None:
-        if self.listing and len(self.infos) % LISTING_BATCH:
-            self.listing(self.infos[-(len(self.infos) % LISTING_BATCH):])
-        if self.writer is not None:
-            parallel.commit_with_segments(self.writer, self.segments)
-            self.writer = None
-        if self.infos or self.touched or self.removed:
-            generation = str(self.index._ix.latest_generation())
-            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.words)
-
-    def cancel(self) -> None:
-        if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
-
-
-class _PartBatch(_Batch):
-    """A worker process's share of a batch: added straight into a segment of its own
-    (no deletes: the parent replaces changed articles), notes given by the parent."""
-
-    def __init__(self, writer, notes: dict[str, str]):
-        super().__init__(None)
-        self.writer = writer
-        self.notes = notes
-        self.sent = 0
-
-    def notes_text(self, article_id: str) -> str:
-        return self.notes.get(article_id, "")
-
-    def _write(self, doc: dict) -> None:
-        self.writer.add_document(**doc)
-
-    def unsent(self) -> list[ArticleInfo]:
-        infos, self.sent = self.infos[self.sent:], len(self.infos)
-        return infos
-
-
-def _index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
-                notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
-    """A worker process's whole job: its files into one new segment of the index."""
-    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
-    part = _PartBatch(writer, notes)
-    report = IndexReport("")
-    seen: set[str] = set()
-    reported = 0
-    for n, entry in enumerate(entries, 1):
-        take_file(entry, befores.get(entry.id), part, report, seen)
-        if n % WORKER_REPORT_EVERY == 0 or n == len(entries):
-            send(("files", n - reported, part.unsent()))
-            reported = n
-    if writer._added:
-        segment = writer._finalize_segment()
-    else:
-        segment = None
-        writer._close_segment()
-    # The temporary folder is shared with the parent's writer, which removes it.
-    send(("done", segment, report, seen, part.touched, part.words))
-
-
-def _renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:
-    """Files that left one path and appeared at another with the same content."""
-    gone_by_hash: dict[str, list[str]] = {}
-    for article_id in removed:
-        gone_by_hash.setdefault(old[article_id].hash, []).append(article_id)
-    pairs = []
-    for info in added:
-        if info.id in old:
-            continue
-        candidates = gone_by_hash.get(info.hash)
-        if candidates:
-            pairs.append((candidates.pop(0), info.id))
-    return pairs

@@ -15,7 +15,9 @@ from reader.annotations import article_shown_text
 from reader.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.articles import Article
 from reader.catalog import ArticleInfo
-from reader.index import IndexReport, LibraryIndex, Progress, SearchResults
+from reader.hits import SearchResults
+from reader.index import LibraryIndex, Progress
+from reader.index_writing import IndexReport
 from reader.library import article_at
 from reader.locations import remember_library
 from reader.notes import Note, NotesError, NotesStore

@@ -9,7 +9,7 @@ import html
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader.index import SearchResults
+from reader.hits import SearchResults
 from reader.snippets import Terms
 from reader.ui.delegates import HitDelegate, rich_list
 from reader.ui.models import ID_ROLE, ResultsModel

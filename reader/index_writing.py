@@ -1,0 +1,232 @@
+"""How a library's changed files go into its index: each article as a Whoosh document
+(in its own language), streamed into one writer per update or, for big updates, into
+segments written by worker processes; then one commit and one catalog transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from reader import parallel
+from reader.analysis import analysing, fold, fold_phrase, is_cjk, words
+from reader.articles import Article, NotAnArticle
+from reader.catalog import ArticleInfo, FileStat
+from reader.library import FileEntry, Skipped, read_article
+from reader.query import folder_key
+
+if TYPE_CHECKING:
+    from reader.index import LibraryIndex
+
+Listing = Callable[[list[ArticleInfo]], None]
+LISTING_BATCH = 200
+WORKER_REPORT_EVERY = 50
+
+@dataclass
+class IndexReport:
+    library: str
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    seconds: float = 0.0
+    rebuilt: str | None = None  # why the index was rebuilt from scratch, if it was
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id), same content
+    new_ids: list[str] = field(default_factory=list)  # articles at paths not indexed before
+    followed: list = field(default_factory=list)  # annotations.Followed: notes of renamed-and-edited articles
+
+    def merge(self, part: "IndexReport") -> None:
+        """Add the counts of a part of the same update (done by a worker process)."""
+        self.added += part.added
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.skipped.extend(part.skipped)
+        self.warnings.extend(part.warnings)
+
+
+
+def date_number(day: dt.date | None) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+
+def folder_keys(article_id: str) -> list[str]:
+    """Every folder the article is inside: 'a/b/c.md' -> ['a', 'a/b']."""
+    parts = article_id.split("/")[:-1]
+    return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
+
+
+def words_as_written(*texts: str) -> set[str]:
+    """The distinct words of the texts as written (folded, unstemmed), for prefix, fuzzy
+    and did-you-mean; not CJK runs, which are searched by their characters."""
+    return {fold(w) for text in texts for w in words(text) if not is_cjk(w)} - {""}
+
+
+def document(article: Article, notes: str = "") -> dict:
+    date = date_number(article.date)
+    doc = dict(
+        id=article.id,
+        folder="\n".join(folder_keys(article.id)),
+        title=article.title,
+        body=article.text,
+        authors="\n".join(article.authors),
+        tags="\n".join(article.tags),
+        tag="\n".join(fold_phrase(t) for t in article.tags),
+        source=article.source,
+        notes=notes,
+        sortdate=date,
+        lang=article.lang,
+    )
+    if date:
+        doc["date"] = date
+    return doc
+
+
+
+def take_file(entry: FileEntry, before: FileStat | None, batch: "Batch", report: IndexReport,
+              seen: set[str]) -> None:
+    """Read one new or changed file into the batch, or note why it was skipped."""
+    try:
+        parsed = read_article(entry)
+    except NotAnArticle as exc:
+        report.skipped.append(Skipped(entry.id, str(exc)))
+        return
+    seen.add(entry.id)
+    report.warnings.extend((entry.id, w) for w in parsed.warnings)
+    info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
+    if before and before.hash == parsed.article.hash:
+        report.unchanged += 1
+        batch.touched.append(info)  # same content: only the stats move
+        return
+    batch.add(parsed.article, info)
+    if before:
+        report.updated += 1
+    else:
+        report.added += 1
+
+
+class Batch:
+    """Changes streaming into one Whoosh writer (opened at the first change), plus any
+    segments written by worker processes, then one commit and one catalog
+    transaction; cancelled as a whole on any failure."""
+
+    def __init__(self, index: "LibraryIndex | None", listing: Listing | None = None):
+        self.index = index
+        self.listing = listing
+        self.writer = None
+        self.segments: list = []
+        self.infos: list[ArticleInfo] = []
+        self.touched: list[ArticleInfo] = []
+        self.removed: list[str] = []
+        self.words: set[str] = set()
+
+    def open_writer(self):
+        if self.writer is None:
+            self.writer = self.index._writer()
+        return self.writer
+
+    def notes_text(self, article_id: str) -> str:
+        return self.index.notes_text(article_id)
+
+    def add(self, article: Article, info: ArticleInfo) -> None:
+        notes = self.notes_text(article.id)
+        with analysing(article.lang):
+            self._write(document(article, notes))
+        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
+                                       article.text, notes)
+        self.took([info])
+
+    def _write(self, doc: dict) -> None:
+        self.open_writer().update_document(**doc)
+
+    def took(self, infos: list[ArticleInfo]) -> None:
+        """Articles now in the batch; the list on screen gets them in LISTING_BATCH steps."""
+        start = len(self.infos) - len(self.infos) % LISTING_BATCH  # the first not yet listed
+        self.infos.extend(infos)
+        end = len(self.infos) - len(self.infos) % LISTING_BATCH
+        if self.listing and end > start:
+            self.listing(self.infos[start:end])
+
+    def remove(self, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            self.open_writer().delete_by_term("id", article_id)
+        self.removed = article_ids
+
+    def finish(self) -> None:
+        if self.listing and len(self.infos) % LISTING_BATCH:
+            self.listing(self.infos[-(len(self.infos) % LISTING_BATCH):])
+        if self.writer is not None:
+            parallel.commit_with_segments(self.writer, self.segments)
+            self.writer = None
+        if self.infos or self.touched or self.removed:
+            generation = str(self.index._ix.latest_generation())
+            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.words)
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+
+class PartBatch(Batch):
+    """A worker process's share of a batch: added straight into a segment of its own
+    (no deletes: the parent replaces changed articles), notes given by the parent."""
+
+    def __init__(self, writer, notes: dict[str, str]):
+        super().__init__(None)
+        self.writer = writer
+        self.notes = notes
+        self.sent = 0
+
+    def notes_text(self, article_id: str) -> str:
+        return self.notes.get(article_id, "")
+
+    def _write(self, doc: dict) -> None:
+        self.writer.add_document(**doc)
+
+    def unsent(self) -> list[ArticleInfo]:
+        infos, self.sent = self.infos[self.sent:], len(self.infos)
+        return infos
+
+
+def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
+                notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
+    """A worker process's whole job: its files into one new segment of the index."""
+    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+    part = PartBatch(writer, notes)
+    report = IndexReport("")
+    seen: set[str] = set()
+    reported = 0
+    for n, entry in enumerate(entries, 1):
+        take_file(entry, befores.get(entry.id), part, report, seen)
+        if n % WORKER_REPORT_EVERY == 0 or n == len(entries):
+            send(("files", n - reported, part.unsent()))
+            reported = n
+    if writer._added:
+        segment = writer._finalize_segment()
+    else:
+        segment = None
+        writer._close_segment()
+    # The temporary folder is shared with the parent's writer, which removes it.
+    send(("done", segment, report, seen, part.touched, part.words))
+
+
+def renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:
+    """Files that left one path and appeared at another with the same content."""
+    gone_by_hash: dict[str, list[str]] = {}
+    for article_id in removed:
+        gone_by_hash.setdefault(old[article_id].hash, []).append(article_id)
+    pairs = []
+    for info in added:
+        if info.id in old:
+            continue
+        candidates = gone_by_hash.get(info.hash)
+        if candidates:
+            pairs.append((candidates.pop(0), info.id))
+    return pairs

@@ -1,0 +1,285 @@
+"""The query language's nodes as a Whoosh query: each word analysed in every language
+of the library (and English) and searched by any of its stems, CJK as phrases of
+bigrams, prefix and fuzzy words expanded on the library's words as written; and the
+did-you-mean correction of a query that finds little."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from whoosh import matching, query as wq
+
+from reader import whoosh_fixes
+from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
+from reader.languages import ENGLISH, code_of
+from reader.query import (
+    FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Not, Or, Phrase, Word, folder_key, parse, positive_words,
+)
+from reader.vocabulary import Vocabulary
+
+MAX_EXPANSION_WORDS = 2000  # vocabulary words looked at for one prefix
+MAX_EXPANSION_STEMS = 64  # the most frequent of them that the query keeps
+
+
+def _date_number(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+ARRAY_UNION_FROM = 24  # subqueries
+
+
+def _any_of(queries: list):
+    if not queries:
+        return wq.NullQuery
+    if len(queries) == 1:
+        return queries[0]
+    combined = wq.Or(queries)
+    # Whoosh picks per segment: up to 5,000 documents its array union, whose setup and
+    # scan are Python loops over 2,048-slot arrays (a two-word query on two 5,000-
+    # document segments took 33 ms instead of 8). Past 5,000 documents it picks the
+    # binary union tree, which goes quadratic on many terms. So: the tree, unless
+    # there are many terms.
+    many = len(queries) >= ARRAY_UNION_FROM
+    combined.matcher_type = wq.Or.ARRAY_MATCHER if many else wq.Or.DEFAULT_MATCHER
+    return combined
+
+
+class AnyTerm(wq.Query):
+    """Documents with any of many terms of one field, each with the same score (the
+    field's boost): what a prefix or fuzzy word expands to. As in Lucene's constant-
+    score rewrite, the union is read from the posting lists' document numbers without
+    scoring each posting: a prefix that matched 40% of the library scored 550,000
+    postings at ~25 µs each. Relevance then comes from the query's other words."""
+
+    def __init__(self, fieldname: str, texts: list[str], boost: float = 1.0, size: int = 0):
+        self.fieldname = fieldname
+        self.texts = tuple(texts)
+        self.boost = boost
+        self.size = size  # documents, as the compiler counted them: Whoosh asks often
+
+    def __eq__(self, other):
+        return isinstance(other, AnyTerm) and (self.fieldname, self.texts, self.boost) == (
+            other.fieldname, other.texts, other.boost)
+
+    def __hash__(self):
+        return hash((self.fieldname, self.texts, self.boost))
+
+    def __repr__(self):
+        return f"AnyTerm({self.fieldname!r}, {len(self.texts)} terms)"
+
+    __str__ = __repr__
+
+    def estimate_size(self, ixreader):
+        return self.size
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        found: set[int] = set()
+        for text in self.texts:
+            if (self.fieldname, text) in reader:
+                found |= whoosh_fixes.posting_ids(reader, self.fieldname, text)
+        if not found:
+            return matching.NullMatcher()
+        return matching.ListMatcher(sorted(found), all_weights=self.boost)
+
+
+@dataclass
+class Compiled:
+    query: object
+    highlight: set[str] = field(default_factory=set)  # stems to emphasise in snippets
+
+
+def word_frequency(reader, word: str) -> int:
+    """How many articles have the word (by its stem, in title or body): for ranking."""
+    term = stem(word)
+    return reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
+
+
+class Compiler:
+    """Turns nodes into a Whoosh query. Prefix and fuzzy words expand on the
+    library's words as written (never on stems: 'ithe*' must not become 'ith*'),
+    and each word found is then searched by its stem, like any other word."""
+
+    def __init__(self, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()):
+        self.reader = reader
+        self.vocabulary = vocabulary
+        # A word is searched by each stem it can have in the library's languages.
+        self.languages = tuple(sorted(set(languages) | {ENGLISH}))
+        self.highlight: set[str] = set()
+
+    def compile(self, node) -> Compiled:
+        query = self._node(node) if node is not None else wq.NullQuery
+        return Compiled(query or wq.NullQuery, self.highlight)
+
+    def _node(self, node):
+        if isinstance(node, Word):
+            return self._word(node)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, DateRange):
+            low = _date_number(node.start) if node.start else None
+            high = _date_number(node.end) if node.end else None
+            return wq.NumericRange("date", low, high)
+        if isinstance(node, Not):
+            inner = self._node(node.node)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, Or):
+            return _any_of([q for q in (self._node(n) for n in node.nodes) if q is not None])
+        if isinstance(node, And):
+            return self._and(node)
+        return None
+
+    def _and(self, node: And):
+        children = list(node.nodes)
+        stop = lambda c: _is_bare_stop_word(c, self.languages)  # noqa: E731
+        meaningful = [c for c in children if not stop(c) and not isinstance(c, Not)]
+        if meaningful:
+            children = [c for c in children if not stop(c)]
+        compiled = [q for q in (self._node(c) for c in children) if q is not None]
+        if not compiled:
+            return None
+        if all(isinstance(q, wq.Not) for q in compiled):
+            compiled.insert(0, wq.Every())
+        return compiled[0] if len(compiled) == 1 else wq.And(compiled)
+
+    def _expansion(self, word: Word) -> list[str]:
+        """The library's words (folded, unstemmed) that a prefix or fuzzy word stands for."""
+        folded = fold(word.text)
+        if not folded:
+            return []
+        if word.kind == "prefix":
+            found = self.vocabulary.starting_with(folded, MAX_EXPANSION_WORDS)
+        else:
+            found = self.vocabulary.within(folded, word.distance, MAX_EXPANSION_WORDS)
+        if len(found) > MAX_EXPANSION_STEMS:
+            found.sort(key=lambda t: -word_frequency(self.reader, t))
+            found = found[:MAX_EXPANSION_STEMS]
+        return sorted(found)
+
+    def _word(self, word: Word):
+        if word.field == "tag":
+            return self._exact("tag", fold_phrase(word.text), word)
+        if word.field == "path":
+            return self._exact("folder", folder_key(word.text), word)
+        if word.field == "lang":
+            return self._exact("lang", code_of(word.text) or fold(word.text), word)
+        targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
+        if word.kind == "word":
+            return self._sequences(targets, self._word_sequences(word.text))
+        stems = sorted({stem(w, lang) for w in self._expansion(word) for lang in self.languages})
+        self.highlight.update(stems)
+        if len(stems) > 1:  # an expansion: one constant-score union per field that has any
+            return _any_of([q for f in targets if (q := self._any_term(f, stems))])
+        return _any_of([wq.Term(f, s) for f in targets for s in stems])
+
+    def _word_sequences(self, text: str) -> set[tuple[str, ...]]:
+        """What one word is searched by: a term per stem it can have; a CJK run, its
+        bigrams one after the other."""
+        if is_cjk(text):
+            self.highlight.add(text)
+            return {cjk_sequence(text)}
+        stems = {stem(text, lang) for lang in self.languages} - {""}
+        self.highlight.update(stems)
+        return {(s,) for s in stems}
+
+    def _phrase_sequence(self, phrase_words: tuple[str, ...], lang: str) -> tuple[str, ...]:
+        """A phrase's terms in one language, one after the other: an identifier by its
+        parts (as the index places them), a CJK run by its bigrams."""
+        sequence: list[str] = []
+        for text in phrase_words:
+            if is_cjk(text):
+                self.highlight.add(text)
+                sequence.extend(cjk_sequence(text))
+                continue
+            term, _, parts = analysed(text, lang)
+            chosen = parts or ((term,) if term else ())
+            self.highlight.update(chosen)
+            sequence.extend(chosen)
+        return tuple(sequence)
+
+    @staticmethod
+    def _sequences(targets, sequences: set[tuple[str, ...]]):
+        queries = []
+        for name in targets:
+            for sequence in sorted(sequences):
+                if len(sequence) == 1:
+                    queries.append(wq.Term(name, sequence[0]))
+                elif sequence:
+                    queries.append(wq.Phrase(name, list(sequence)))
+        return _any_of(queries)
+
+    def _any_term(self, fieldname: str, stems: list[str]) -> AnyTerm | None:
+        counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
+        if not counts:
+            return None
+        boost = self.reader.schema[fieldname].format.field_boost  # title 3, authors and tags 1.5
+        return AnyTerm(fieldname, sorted(counts), boost, sum(counts.values()))
+
+    def _exact(self, fieldname: str, value: str, word: Word):
+        if not value:
+            return None
+        if word.kind == "prefix":
+            return wq.Prefix(fieldname, value)
+        if word.kind == "fuzzy":
+            return wq.FuzzyTerm(fieldname, value, maxdist=word.distance)
+        return wq.Term(fieldname, value)
+
+    def _phrase(self, phrase: Phrase):
+        if phrase.field in ("tag", "path", "lang"):
+            return self._word(Word(" ".join(phrase.words), phrase.field))
+        targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
+        return self._sequences(targets, {self._phrase_sequence(phrase.words, lang) for lang in self.languages})
+
+
+def _is_bare_stop_word(node, langs=()) -> bool:
+    return (isinstance(node, Word) and node.field is None and node.kind == "word"
+            and is_stop_word(node.text, frozenset(langs)))
+
+
+def compile_query(text: str, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()) -> Compiled:
+    """The Whoosh query for a query string (its words stemmed in each of the library's
+    languages); never raises on odd input."""
+    try:
+        return Compiler(reader, vocabulary, languages).compile(parse(text))
+    except Exception:  # noqa: BLE001 - a last resort: search the plain words instead
+        plain = " ".join(f'"{w}"' for w in words(text))
+        return Compiler(reader, vocabulary, languages).compile(parse(plain))
+
+
+# ---------------------------------------------------------------- did you mean
+
+
+def corrected_query(text: str, reader, vocabulary: Vocabulary) -> str | None:
+    """The query with its unknown words replaced by the library's nearest words."""
+    try:
+        node = parse(text)
+    except Exception:  # noqa: BLE001
+        return None
+    replacements = []
+    for word in positive_words(node):
+        if word.kind != "word" or word.field in ("tag", "path") or word.span == (0, 0):
+            continue
+        folded = fold(word.text)
+        if len(folded) < 3 or folded.isdigit() or folded in vocabulary:
+            continue
+        better = _nearest_word(folded, reader, vocabulary)
+        if better:
+            replacements.append((word.span, word.text, better))
+    if not replacements:
+        return None
+    out = text
+    for (start, end), original, better in sorted(replacements, reverse=True):
+        segment = out[start:end]
+        out = out[:start] + segment.replace(original, better, 1) + out[end:]
+    return out if out != text else None
+
+
+def _nearest_word(folded: str, reader, vocabulary: Vocabulary) -> str | None:
+    for distance in (1, 2):
+        if distance == 2 and len(folded) < 5:
+            break  # two edits on a short word reach too many unrelated words
+        candidates = [t for t in vocabulary.within(folded, distance) if t != folded]
+        if candidates:
+            return max(candidates, key=lambda t: (word_frequency(reader, t), t))
+    return None
