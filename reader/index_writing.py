@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from reader import parallel
+from reader import parallel, whoosh_fixes
 from reader.analysis import analysing, fold, fold_phrase, is_cjk, words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
@@ -21,6 +21,9 @@ from reader.query import folder_key
 
 if TYPE_CHECKING:
     from reader.index import LibraryIndex
+
+# Here too, not only in reader.index: a worker process imports only this module.
+whoosh_fixes.apply()
 
 Listing = Callable[[list[ArticleInfo]], None]
 LISTING_BATCH = 200
@@ -65,7 +68,8 @@ def folder_keys(article_id: str) -> list[str]:
 def words_as_written(*texts: str) -> set[str]:
     """The distinct words of the texts as written (folded, unstemmed), for prefix, fuzzy
     and did-you-mean; not CJK runs, which are searched by their characters."""
-    return {fold(w) for text in texts for w in words(text) if not is_cjk(w)} - {""}
+    written = {w for text in texts for w in words(text)}  # fold each distinct word once
+    return {fold(w) for w in written if w.isascii() or not is_cjk(w)} - {""}
 
 
 def document(article: Article, notes: str = "") -> dict:

@@ -281,3 +281,13 @@ def test_a_huge_first_build_commits_in_parts_and_a_cancel_keeps_the_parts_done(l
     report = index.update()
     assert (report.added, report.unchanged, report.rebuilt) == (MANY - 600, 600, None)
     assert index.search("firstversion").total == MANY and len(index.articles()) == MANY
+
+
+def test_a_worker_process_writes_with_the_whoosh_fixes_applied():
+    """A worker imports only the module that writes; the fixes (field lengths in memory,
+    spilled runs in chunks) must come with it, or a big build is half again as slow."""
+    import subprocess
+    import sys
+
+    code = "import reader.index_writing, reader.whoosh_fixes as f; print(f._applied)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
