@@ -116,7 +116,10 @@ def stem(word: str, lang: str = ENGLISH) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text as written, in order (a CJK run is one 'word' here)."""
-    return [piece for word in WORD_RE.findall(text) for piece in pieces(word)]
+    found = WORD_RE.findall(text)
+    if text.isascii():  # most texts: no CJK to split off (one C-speed check, not one per word)
+        return found
+    return [piece for word in found for piece in pieces(word)]
 
 
 def is_stop_word(word: str, langs: frozenset[str] | set[str] = frozenset()) -> bool:
@@ -236,6 +239,8 @@ def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:
 def _placement(word: str, lang: str):
     """Where a word's terms go, relative to its position: its term alone (a str), or
     ((term, offset), ...) and how many positions it takes (a CJK run, an identifier)."""
+    if word.isascii() and word.isalpha() and (word.islower() or word[1:].islower() or word.isupper()):
+        return stem(word, lang)  # most words: not CJK, not an identifier or a version
     split = pieces(word)
     if len(split) > 1:  # CJK with other letters in one word: each piece in turn
         placed, width = [], 0
