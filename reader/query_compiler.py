@@ -173,15 +173,19 @@ class Compiler:
             return _any_of([q for f in targets if (q := self._any_term(f, stems))])
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
 
-    def _word_sequences(self, text: str) -> set[tuple[str, ...]]:
-        """What one word is searched by: a term per stem it can have; a CJK run, its
-        bigrams one after the other."""
+    def _word_sequences(self, text: str) -> dict[tuple[str, ...], set[str]]:
+        """What one word is searched by, each with the languages whose analysis of the word
+        it is: a term per stem it can have; a CJK run, its bigrams one after the other."""
         if is_cjk(text):
             self.highlight.add(text)
-            return {cjk_sequence(text)}
-        stems = {stem(text, lang) for lang in self.languages} - {""}
-        self.highlight.update(stems)
-        return {(s,) for s in stems}
+            return {cjk_sequence(text): set(self.languages)}
+        found: dict[tuple[str, ...], set[str]] = {}
+        for lang in self.languages:
+            term = stem(text, lang)
+            if term:
+                found.setdefault((term,), set()).add(lang)
+        self.highlight.update(term for (term,) in found)
+        return found
 
     def _phrase_sequence(self, phrase_words: tuple[str, ...], lang: str) -> tuple[str, ...]:
         """A phrase's terms in one language, one after the other: an identifier by its
@@ -198,16 +202,25 @@ class Compiler:
             sequence.extend(chosen)
         return tuple(sequence)
 
-    @staticmethod
-    def _sequences(targets, sequences: set[tuple[str, ...]]):
+    def _sequences(self, targets, sequences: dict[tuple[str, ...], set[str]]):
+        """Each sequence asked of the fields that hold all its terms (a field that lacks
+        one cannot match). A sequence that is the word's analysis only in languages other
+        than English is asked of the articles in those languages: a German stem must not
+        find an English article that happens to hold the same letters."""
         queries = []
-        for name in targets:
-            for sequence in sorted(sequences):
-                if len(sequence) == 1:
-                    queries.append(wq.Term(name, sequence[0]))
-                elif sequence:
-                    queries.append(wq.Phrase(name, list(sequence)))
+        for sequence, langs in sorted(sequences.items()):
+            query = _any_of([q for name in targets if (q := self._sequence_query(name, sequence)) is not None])
+            if query is wq.NullQuery:
+                continue
+            if ENGLISH not in langs:
+                query = wq.Require(query, _any_of([wq.Term("lang", lang) for lang in sorted(langs)]))
+            queries.append(query)
         return _any_of(queries)
+
+    def _sequence_query(self, fieldname: str, sequence: tuple[str, ...]):
+        if not sequence or any((fieldname, term) not in self.reader for term in sequence):
+            return None
+        return wq.Term(fieldname, sequence[0]) if len(sequence) == 1 else wq.Phrase(fieldname, list(sequence))
 
     def _any_term(self, fieldname: str, stems: list[str]) -> AnyTerm | None:
         counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
@@ -229,7 +242,10 @@ class Compiler:
         if phrase.field in ("tag", "path", "lang"):
             return self._word(Word(" ".join(phrase.words), phrase.field))
         targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
-        return self._sequences(targets, {self._phrase_sequence(phrase.words, lang) for lang in self.languages})
+        sequences: dict[tuple[str, ...], set[str]] = {}
+        for lang in self.languages:
+            sequences.setdefault(self._phrase_sequence(phrase.words, lang), set()).add(lang)
+        return self._sequences(targets, sequences)
 
 
 def _is_bare_stop_word(node, langs=()) -> bool:

@@ -187,6 +187,18 @@ def test_each_language_is_stemmed_by_its_own_rules(pages):
     assert found(pages, "renseignements") == ["fr-lemonde"]
 
 
+def test_a_stem_of_one_language_finds_only_articles_in_that_language(library, data):
+    """'Regierungen' is searched as German 'regier' too; an English article that happens to
+    hold the letters 'regier' is not a German article, and is not a hit."""
+    write(library, "de.md", "---\nlang: de\n---\n# Berlin\n\nDie Regierung hat heute das Gesetz beschlossen.\n")
+    write(library, "en.md", "---\nlang: en\n---\n# Codes\n\nThe code regier appears in the old register.\n")
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    assert [h.id for h in index.search("Regierungen").hits] == ["de.md"]
+    assert sorted(h.id for h in index.search("regier").hits) == ["de.md", "en.md"]  # both analyses agree
+    index.close()
+
+
 def test_stop_words_of_a_language_do_not_find_every_article_alone(library, data):
     write(library, "fr.md", "---\nlang: fr\n---\n# Le vote\n\nLes députés ont adopté le projet de loi.\n")
     write(library, "fr2.md", "---\nlang: fr\n---\n# La pluie\n\nIl pleut sur la ville et les rues.\n")
