@@ -3,6 +3,7 @@ own language, versions and identifiers by their parts. Real non-English pages ar
 from ../shared/web-pages into tmp_path; the command line runs in a subprocess."""
 
 import gzip
+from contextlib import contextmanager
 import re
 import sqlite3
 
@@ -63,6 +64,17 @@ def pages(tmp_path_factory):
     index.close()
 
 
+@contextmanager
+def indexed(library, data):
+    """The library's index, up to date, closed after."""
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    try:
+        yield index
+    finally:
+        index.close()
+
+
 def found(index, query: str) -> list[str]:
     return [h.id.removesuffix(".html") for h in index.search(query, limit=50).hits]
 
@@ -74,10 +86,8 @@ def cjk(library, data):
     write(library, "weather.md", CJK_ARTICLE)
     write(library, "scattered.md", "# Scattered\n\n東の空。\n\nそして雨。\n\n京都の秋。\n")
     write(library, "english.md", "# English\n\nRain fell on Tokyo today and traffic rules were published.\n")
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    yield index
-    index.close()
+    with indexed(library, data) as index:
+        yield index
 
 
 @pytest.mark.parametrize("query", ["東京", "雨", "交通", "交通规定", "降りました", "人民政府", "北京市", "新的交通"])
@@ -192,21 +202,17 @@ def test_a_stem_of_one_language_finds_only_articles_in_that_language(library, da
     hold the letters 'regier' is not a German article, and is not a hit."""
     write(library, "de.md", "---\nlang: de\n---\n# Berlin\n\nDie Regierung hat heute das Gesetz beschlossen.\n")
     write(library, "en.md", "---\nlang: en\n---\n# Codes\n\nThe code regier appears in the old register.\n")
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    assert [h.id for h in index.search("Regierungen").hits] == ["de.md"]
-    assert sorted(h.id for h in index.search("regier").hits) == ["de.md", "en.md"]  # both analyses agree
-    index.close()
+    with indexed(library, data) as index:
+        assert [h.id for h in index.search("Regierungen").hits] == ["de.md"]
+        assert sorted(h.id for h in index.search("regier").hits) == ["de.md", "en.md"]  # both analyses agree
 
 
 def test_stop_words_of_a_language_do_not_find_every_article_alone(library, data):
     write(library, "fr.md", "---\nlang: fr\n---\n# Le vote\n\nLes députés ont adopté le projet de loi.\n")
     write(library, "fr2.md", "---\nlang: fr\n---\n# La pluie\n\nIl pleut sur la ville et les rues.\n")
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    assert [h.id for h in index.search("les députés").hits] == ["fr.md"]
-    assert [h.id for h in index.search('"le projet de loi"').hits] == ["fr.md"]
-    index.close()
+    with indexed(library, data) as index:
+        assert [h.id for h in index.search("les députés").hits] == ["fr.md"]
+        assert [h.id for h in index.search('"le projet de loi"').hits] == ["fr.md"]
 
 
 # ---------------------------------------------------------------- the language of an article
@@ -237,10 +243,8 @@ def test_a_text_too_short_or_unclear_to_tell_has_no_language_and_english_rules(l
     write(library, "codes.md", "# Codes\n\nzqx vbnm plokij qwrtz xkcd fnord blorp quux waldo\n")
     assert parse_article((library / "short.md").read_bytes(), "short.md").article.lang == ""
     assert parse_article((library / "codes.md").read_bytes(), "codes.md").article.lang == ""
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    assert [h.id for h in index.search("waldos").hits] == ["codes.md"]  # Porter: waldos -> waldo
-    index.close()
+    with indexed(library, data) as index:
+        assert [h.id for h in index.search("waldos").hits] == ["codes.md"]  # Porter: waldos -> waldo
 
 
 def test_the_header_and_show_json_give_the_language_and_lang_filters(cli, library):
@@ -276,10 +280,8 @@ def technical(library, data):
     write(library, "r17.md", "# Rust 1.7\n\nAn old release, 1.7, from long ago.\n")
     write(library, "maps.md", "# Maps in Rust\n\nUse a `HashMap` for lookups and `async_fn` helpers; publish on crates.io.\n")
     write(library, "prose.md", "# Talking about maps\n\nA hash map is what the hash of a key into a map gives you. Async code too.\n")
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    yield index
-    index.close()
+    with indexed(library, data) as index:
+        yield index
 
 
 def ids(index, query):
@@ -334,15 +336,13 @@ def test_english_words_keep_porter_stems():
 
 def test_an_english_library_searches_english_stems_only(library, data):
     write(library, "a.md", "# Runners\n\nThe runners were running through the city at night.\n")
-    index = LibraryIndex(library_root(library), data)
-    index.update()
-    results = index.search("running")
-    assert [h.id for h in results.hits] == ["a.md"] and results.highlight == {porter_stem("running")}
-    write(library, "b.md", "---\nlang: fr\n---\n# Course\n\nLes coureurs couraient dans la ville la nuit.\n")
-    index.update()
-    assert index.search("running").highlight > {porter_stem("running")}  # and each library language's stem
-    assert [h.id for h in index.search("coureur").hits] == ["b.md"]
-    index.close()
+    with indexed(library, data) as index:
+        results = index.search("running")
+        assert [h.id for h in results.hits] == ["a.md"] and results.highlight == {porter_stem("running")}
+        write(library, "b.md", "---\nlang: fr\n---\n# Course\n\nLes coureurs couraient dans la ville la nuit.\n")
+        index.update()
+        assert index.search("running").highlight > {porter_stem("running")}  # and each library language's stem
+        assert [h.id for h in index.search("coureur").hits] == ["b.md"]
 
 
 def test_english_terms_sit_where_they_always_did():
