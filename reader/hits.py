@@ -80,10 +80,10 @@ def ranked(searcher, compiled: Compiled, limit: int, sort: str, with_hits: bool,
 
 def hit_of(hit, compiled: Compiled) -> Hit:
     stored = hit.fields()
-    terms = Terms(compiled.highlight)
+    lang = stored.get("lang", "")
+    terms = Terms(compiled.terms_for(lang))
     # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
     # tracks terms for every matching document, a third of a broad query's time.
-    lang = stored.get("lang", "")
     matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""), lang)}
     matched = sorted(matched)
     snippet = make_snippet(stored.get("body", ""), terms, lang)

@@ -88,6 +88,11 @@ class AnyTerm(wq.Query):
 class Compiled:
     query: object
     highlight: set[str] = field(default_factory=set)  # stems to emphasise in snippets
+    by_lang: dict[str, set[str]] = field(default_factory=dict)  # those a language's article can hold
+
+    def terms_for(self, lang: str) -> set[str]:
+        """The wanted terms an article in this language can hold (snippets look for no others)."""
+        return self.by_lang.get(lang or ENGLISH, self.highlight)
 
 
 def word_frequency(reader, word: str) -> int:
@@ -107,10 +112,18 @@ class Compiler:
         # A word is searched by each stem it can have in the library's languages.
         self.languages = tuple(sorted(set(languages) | {ENGLISH}))
         self.highlight: set[str] = set()
+        self.by_lang: dict[str, set[str]] = {lang: set() for lang in self.languages}
 
     def compile(self, node) -> Compiled:
         query = self._node(node) if node is not None else wq.NullQuery
-        return Compiled(query or wq.NullQuery, self.highlight)
+        return Compiled(query or wq.NullQuery, self.highlight, self.by_lang)
+
+    def _want(self, terms, langs=None) -> None:
+        """Terms to mark in the hits, and the languages whose articles they stand for."""
+        terms = set(terms)
+        self.highlight |= terms
+        for lang in langs or self.languages:
+            self.by_lang[lang] |= terms
 
     def _node(self, node):
         if isinstance(node, Word):
@@ -167,8 +180,10 @@ class Compiler:
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))
-        stems = sorted({stem(w, lang) for w in self._expansion(word) for lang in self.languages})
-        self.highlight.update(stems)
+        expansion = self._expansion(word)
+        for lang in self.languages:
+            self._want({stem(w, lang) for w in expansion}, (lang,))
+        stems = sorted({stem(w, lang) for w in expansion for lang in self.languages})
         if len(stems) > 1:  # an expansion: one constant-score union per field that has any
             return _any_of([q for f in targets if (q := self._any_term(f, stems))])
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
@@ -177,14 +192,15 @@ class Compiler:
         """What one word is searched by, each with the languages whose analysis of the word
         it is: a term per stem it can have; a CJK run, its bigrams one after the other."""
         if is_cjk(text):
-            self.highlight.add(text)
+            self._want({text})
             return {cjk_sequence(text): set(self.languages)}
         found: dict[tuple[str, ...], set[str]] = {}
         for lang in self.languages:
             term = stem(text, lang)
             if term:
                 found.setdefault((term,), set()).add(lang)
-        self.highlight.update(term for (term,) in found)
+        for (term,), langs in found.items():
+            self._want({term}, langs)
         return found
 
     def _phrase_sequence(self, phrase_words: tuple[str, ...], lang: str) -> tuple[str, ...]:
@@ -193,12 +209,12 @@ class Compiler:
         sequence: list[str] = []
         for text in phrase_words:
             if is_cjk(text):
-                self.highlight.add(text)
+                self._want({text})
                 sequence.extend(cjk_sequence(text))
                 continue
             term, _, parts = analysed(text, lang)
             chosen = parts or ((term,) if term else ())
-            self.highlight.update(chosen)
+            self._want(chosen, (lang,))
             sequence.extend(chosen)
         return tuple(sequence)
 

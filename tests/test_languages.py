@@ -207,6 +207,16 @@ def test_a_stem_of_one_language_finds_only_articles_in_that_language(library, da
         assert sorted(h.id for h in index.search("regier").hits) == ["de.md", "en.md"]  # both analyses agree
 
 
+def test_a_snippet_marks_only_what_the_articles_own_language_matches(library, data):
+    write(library, "de.md", "---\nlang: de\n---\n# Berlin\n\nDie Regierung hat heute das Gesetz beschlossen.\n")
+    write(library, "en.md", "---\nlang: en\n---\n# Words\n\nThe German word Regierungen; the code regier is another thing.\n")
+    with indexed(library, data) as index:
+        hits = {h.id: h.snippet for h in index.search("Regierungen").hits}
+    assert set(hits) == {"de.md", "en.md"}
+    assert [hits["en.md"].text[a:b] for a, b in hits["en.md"].spans] == ["Regierungen"]
+    assert [hits["de.md"].text[a:b] for a, b in hits["de.md"].spans] == ["Regierung"]
+
+
 def test_stop_words_of_a_language_do_not_find_every_article_alone(library, data):
     write(library, "fr.md", "---\nlang: fr\n---\n# Le vote\n\nLes députés ont adopté le projet de loi.\n")
     write(library, "fr2.md", "---\nlang: fr\n---\n# La pluie\n\nIl pleut sur la ville et les rues.\n")
