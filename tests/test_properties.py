@@ -1,5 +1,7 @@
 """Property tests: the parsers and the renderer never raise; indexed words are found."""
 
+import html
+import re
 import string
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -57,3 +59,58 @@ def test_any_word_indexed_from_an_article_is_found(tmp_path_factory, words, data
     word = data.draw(st.sampled_from(words))
     assert "a.md" in {h.id for h in index.search(word, limit=5).hits}, word
     index.close()
+
+
+# plain_text as it was before its rules were skipped and merged: every rule on every text.
+EVERY_RULE = [(re.compile(p, f), r) for p, f, r in [
+    (r"<!--.{0,20000}?-->", re.DOTALL, " "),
+    (r"\{%.{0,2000}?%\}|\{\{.{0,2000}?\}\}", re.DOTALL, " "),
+    (r"<(script|style)\b[^>]{0,500}>.{0,100000}?</\1\s*>", re.DOTALL | re.IGNORECASE, " "),
+    (r"</?[A-Za-z][^<>\n]{0,500}>", 0, " "),
+    (r"!\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)", 0, r"\1"),
+    (r"\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)", 0, r"\1"),
+    (r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]", 0, r"\1"),
+    (r"^[ \t]{0,3}\[\^[^\]\n]{1,200}\]:[ \t]*", re.MULTILINE, ""),
+    (r"^[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S.*$", re.MULTILINE, ""),
+    (r"^[ \t]*(?:```|~~~).*$", re.MULTILINE, ""),
+    (r"^[ \t]*[|:\- ]{3,}$", re.MULTILINE, ""),
+    (r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE, ""),
+    (r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE, ""),
+    (r"\*+|`+|(?<!\w)_+|_+(?!\w)", 0, ""),
+    (r"\|", 0, " "),
+    (r"[ \t]+", 0, " "),
+    (r"\n[ \n]*\n", 0, "\n\n"),
+]]
+
+
+def every_rule(text: str) -> str:
+    for pattern, replacement in EVERY_RULE:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text).strip()
+
+
+MARKDOWN_BITS = st.sampled_from(["<!-- c -->", "{% x %}", "{{ y }}", "<b>", "</i>", "<script>s</script>", "![a](b)",
+                                 "[t](u)", "[r][d]", "[^n]: ", "[d]: http://x", "```", "~~~", "|", "---", "#", "> ",
+                                 "*", "`", "_", "&amp;", "\n", " ", "\t", "word", "é", "[", "]", "(", ")", "!", "<", "-",
+                                 "a*_b", "snake_case", "__init__", "  "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(MARKDOWN_BITS, max_size=60).map("".join))
+def test_plain_text_skips_only_rules_that_cannot_match(text):
+    from reader.articles import plain_text
+
+    assert plain_text(text) == every_rule(text)
+
+
+def test_plain_text_skips_only_rules_that_cannot_match_on_real_files():
+    from conftest import CORPORA, SAMPLE
+    from reader.articles import decode_text, plain_text, split_front_matter
+
+    checked = 0
+    for root in (SAMPLE, CORPORA):
+        for path in sorted(root.rglob("*.md")) if root.is_dir() else []:
+            body = split_front_matter(decode_text(path.read_bytes()))[2]
+            assert plain_text(body) == every_rule(body), path
+            checked += 1
+    assert checked >= 20
