@@ -192,14 +192,24 @@ _document = threading.local()
 
 
 @contextmanager
-def analysing(lang: str):
-    """Index the fields written inside this block as text in this language."""
-    previous = getattr(_document, "lang", ENGLISH)
+def analysing(lang: str, written: set[str] | None = None):
+    """Index the fields written inside this block as text in this language; the words read
+    on the way, as written, are added to `written` when it is given (the vocabulary, from
+    the same pass as the positions)."""
+    previous = getattr(_document, "lang", ENGLISH), getattr(_document, "written", None)
     _document.lang = lang or ENGLISH
+    _document.written = written
     try:
         yield
     finally:
-        _document.lang = previous
+        _document.lang, _document.written = previous
+
+
+def folded_words(written) -> set[str]:
+    """Words as written, folded, for prefix, fuzzy and did-you-mean; not CJK runs, which
+    are searched by their characters."""
+    return {fold(p) for w in written for p in ((w,) if w.isascii() else pieces(w))
+            if p.isascii() or not is_cjk(p)} - {""}
 
 
 def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:
@@ -210,7 +220,11 @@ def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:
         cache = _placed[lang] = {}
     found: dict[str, list[int]] = {}
     pos = 0
-    for word in WORD_RE.findall(text):
+    tokens = WORD_RE.findall(text)
+    written = getattr(_document, "written", None)
+    if written is not None:
+        written.update(tokens)
+    for word in tokens:
         placed = cache.get(word)
         if placed is None:
             placed = _placement(word, lang)

@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from reader import parallel, whoosh_fixes
-from reader.analysis import analysing, fold, fold_phrase, is_cjk, words
+from reader.analysis import analysing, fold_phrase, folded_words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
 from reader.library import FileEntry, Skipped, read_article
@@ -63,13 +63,6 @@ def folder_keys(article_id: str) -> list[str]:
     """Every folder the article is inside: 'a/b/c.md' -> ['a', 'a/b']."""
     parts = article_id.split("/")[:-1]
     return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
-
-
-def words_as_written(*texts: str) -> set[str]:
-    """The distinct words of the texts as written (folded, unstemmed), for prefix, fuzzy
-    and did-you-mean; not CJK runs, which are searched by their characters."""
-    written = {w for text in texts for w in words(text)}  # fold each distinct word once
-    return {fold(w) for w in written if w.isascii() or not is_cjk(w)} - {""}
 
 
 def document(article: Article, notes: str = "") -> dict:
@@ -140,10 +133,10 @@ class Batch:
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
-        with analysing(article.lang):
+        written: set[str] = set()
+        with analysing(article.lang, written):
             self._write(document(article, notes))
-        self.words |= words_as_written(article.title, *article.authors, *article.tags, article.source,
-                                       article.text, notes)
+        self.words |= folded_words(written)
         self.took([info])
 
     def _write(self, doc: dict) -> None:

@@ -291,3 +291,24 @@ def test_a_worker_process_writes_with_the_whoosh_fixes_applied():
 
     code = "import reader.index_writing, reader.whoosh_fixes as f; print(f._applied)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
+
+
+def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
+    """Prefix, fuzzy and did-you-mean read the words as written, collected in the same pass
+    as the positions: exactly the words of title, authors, tags, source, text and notes."""
+    from reader.analysis import fold, is_cjk, words
+    from reader.service import ReaderService
+
+    write(sample_copy, "cjk.md", "---\ntitle: 東京 Weather_Report\nauthors: [Zoë Ångström]\n---\nRain in 東京で雨 today, version 1.70.0 HashMap.\n")
+    service = ReaderService(sample_copy, data)
+    service.update()
+    service.add_note("cjk.md", "A comment mentioning marmalade-flavoured zeppelins")
+    expected = set()
+    for info in service.articles():
+        article = service.read(info.id)
+        texts = [article.title, *article.authors, *article.tags, article.source, article.text,
+                 "\n".join(n.text for n in service.notes_on(info.id))]
+        expected |= {fold(w) for t in texts for w in words(t) if not is_cjk(w)} - {""}
+    assert set(service.index.catalog.words()) == expected
+    assert {"zeppelins", "weather_report", "zoe", "angstrom", "1.70.0"} <= expected
+    service.close()
