@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from reader.articles import NotAnArticle, decode_text, parse_article, plain_text
+from reader.articles import NotAnArticle, decode_text, parse_article
+from reader.plaintext import plain_text
 
 
 def parse(text: str | bytes, article_id: str = "folder/some-article.md"):

@@ -98,14 +98,15 @@ MARKDOWN_BITS = st.sampled_from(["<!-- c -->", "{% x %}", "{{ y }}", "<b>", "</i
 @settings(max_examples=500, deadline=None)
 @given(st.lists(MARKDOWN_BITS, max_size=60).map("".join))
 def test_plain_text_skips_only_rules_that_cannot_match(text):
-    from reader.articles import plain_text
+    from reader.plaintext import plain_text
 
     assert plain_text(text) == every_rule(text)
 
 
 def test_plain_text_skips_only_rules_that_cannot_match_on_real_files():
     from conftest import CORPORA, SAMPLE
-    from reader.articles import decode_text, plain_text, split_front_matter
+    from reader.articles import decode_text, split_front_matter
+    from reader.plaintext import plain_text
 
     checked = 0
     for root in (SAMPLE, CORPORA):
