@@ -112,6 +112,24 @@ def test_side_panel_filters_by_folder_and_by_tag(qtbot, window):
     assert sorted(row_ids(library_view(window))) == [DRILLS, NEWEST]
 
 
+def test_folder_and_tag_filters_match_names_with_any_characters(qtbot, library, data):
+    """Qt matches the filter itself (a regular expression): names with regex characters,
+    accents and case must list exactly what the engine-side filter (previous/next) lists."""
+    write(library, "C++ (notes)/a.b [x]/one.md", "---\ntags: [C++, Straße]\n---\n# One\ntext")
+    write(library, "C++ (notes)/two.md", "---\ntags: [c++]\n---\n# Two\ntext")
+    write(library, "C++x/three.md", "---\ntags: [STRASSE, a.b]\n---\n# Three\ntext")
+    write(library, "plain/four.md", "---\ntags: [ab]\n---\n# Four\ntext")
+    w = open_window(qtbot, library, data, rows=4)
+    view, lib = library_view(w), w.library
+    cases = {(None, None): 4, ("C++ (notes)", None): 2, ("C++ (notes)/a.b [x]", None): 1, ("C++x", None): 1,
+             (None, "c++"): 2, (None, "Straße"): 2, (None, "a.b"): 1, ("C++ (notes)", "C++"): 2, ("plain", "c++"): 0}
+    for (folder, tag), count in cases.items():
+        lib.filter_folder(folder)
+        lib.filter_tag(tag)
+        assert sorted(row_ids(view)) == sorted(lib.ids()), (folder, tag)
+        assert len(lib.ids()) == count, (folder, tag)
+
+
 # ---------------------------------------------------------------- previous / next
 
 def test_previous_and_next_follow_the_library_order(qtbot, window):

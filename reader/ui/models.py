@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel, QAbstractTableModel, QModelIndex, QRegularExpression, QSortFilterProxyModel, Qt, Signal,
+)
 from PySide6.QtGui import QFont
 
 from reader.catalog import ArticleInfo
@@ -17,6 +19,7 @@ SNIPPET_ROLE = Qt.UserRole + 3
 DATE_ROLE = Qt.UserRole + 4
 NOTES_ROLE = Qt.UserRole + 5
 META_ROLE = Qt.UserRole + 6  # the second line of a compact row: date · by · tags · notes
+FILTER_ROLE = Qt.UserRole + 7  # what the folder and tag filter reads: "id\x1f\x1etag\x1etag\x1e"
 
 COLUMNS = ("Title", "Date", "By", "Tags", "Notes")
 
@@ -66,6 +69,8 @@ class LibraryModel(QAbstractTableModel):
             return self._bold
         if role == META_ROLE:
             return self._meta(info)
+        if role == FILTER_ROLE:
+            return f"{info.id}\x1f\x1e" + "".join(f"{t.casefold()}\x1e" for t in info.tags)
         if role == Qt.ToolTipRole:
             edited = "\n\nEdited since your notes on it." if info.id in self.edited else ""
             return f"{info.title}\n{info.id}" + (f"\n\n{info.summary}" if info.summary else "") + edited
@@ -173,23 +178,37 @@ class LibraryModel(QAbstractTableModel):
 
 
 class LibraryFilter(QSortFilterProxyModel):
-    """The library as listed: filtered by folder and tag, sorted by any column."""
+    """The library as listed: filtered by folder and tag, sorted by any column.
+
+    The filter is a regular expression Qt matches itself on each row's FILTER_ROLE, not a
+    Python filterAcceptsRow: Qt would call that for every row on every reset, 70 ms at
+    10,000 articles; with no folder or tag chosen Qt now accepts every row at once."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.folder: str | None = None
         self.tag: str | None = None
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
+        # The filter reads folders and tags only: a change of notes or read marks (dataChanged
+        # for every row) need not filter the rows again (41 ms at launch).
+        self.setDynamicSortFilter(False)
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)  # the proxy keeps the source's order
 
     def set_folder(self, folder: str | None) -> None:
         self.folder = folder
-        self.invalidateFilter()
+        self._apply()
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag
-        self.invalidateFilter()
+        self._apply()
+
+    def _apply(self) -> None:
+        folder = QRegularExpression.escape(self.folder + "/") if self.folder else ""
+        tag = "[^\x1f]*\x1f.*\x1e" + QRegularExpression.escape(self.tag.casefold()) + "\x1e" if self.tag else ""
+        self.setFilterRegularExpression(QRegularExpression("^" + folder + tag if folder or tag else ""))
 
     def accepts(self, info: ArticleInfo) -> bool:
         if self.folder and not info.id.startswith(self.folder + "/"):
@@ -197,9 +216,6 @@ class LibraryFilter(QSortFilterProxyModel):
         if self.tag and self.tag.casefold() not in {t.casefold() for t in info.tags}:
             return False
         return True
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        return self.accepts(self.sourceModel().articles[row])
 
     def ids(self) -> list[str]:
         # The proxy keeps the source's order, so the list is read in Python: asking the
