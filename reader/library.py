@@ -216,3 +216,29 @@ def library_folders(root: Path, limit: int = 5000) -> list[Path]:
         except OSError:
             continue
     return found
+
+
+def listed_infos(entries: list[FileEntry], batch: int, send) -> None:
+    """What a list shows of each file (its metadata; no text, the costly part), sent
+    `batch` at a time; files that cannot be read are left to the full pass to report."""
+    from reader.catalog import ArticleInfo
+
+    infos = []
+    for entry in entries:
+        try:
+            parsed = parse_article(read_bytes(entry.path), entry.id, metadata_only=True)
+        except (NotAnArticle, OSError):
+            continue
+        infos.append(ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns))
+        if len(infos) >= batch:
+            send(infos)
+            infos = []
+    if infos:
+        send(infos)
+
+
+def list_part(entries: list[FileEntry], batch: int, send) -> None:
+    """A worker process's share of a quick listing (a reader.parallel job)."""
+    listed_infos(entries, batch, lambda infos: send(("infos", infos)))
+    send(("done",))
+

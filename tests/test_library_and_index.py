@@ -312,3 +312,45 @@ def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
     assert set(service.index.catalog.words()) == expected
     assert {"zeppelins", "weather_report", "zoe", "angstrom", "1.70.0"} <= expected
     service.close()
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
+def test_a_quick_listing_of_many_files_is_made_by_worker_processes(library, data, monkeypatch):
+    """A never-indexed library is listed from its metadata first; with many files that pass
+    runs in worker processes (FILES_PER_LISTER is 2,500 in real life), each file once."""
+    import reader.index as index_module
+
+    monkeypatch.setattr(index_module, "FILES_PER_LISTER", 200)
+    write_many(library, "firstversion")
+    listed: list = []
+    pids_seen: set[int] = set()
+
+    def listing(infos):
+        listed.extend(infos)
+        pids_seen.update(worker_pids())
+
+    index = LibraryIndex(library_root(library), data)
+    report = index.update(listing=listing)
+    assert report.added == MANY
+    quick = listed  # the quick pass only: what is listed early is not sent again by the full pass
+    assert len(quick) == MANY
+    assert sorted(i.id for i in quick) == sorted(f"batch/{n % 7}/article-{n}.md" for n in range(MANY))
+    assert {i.title for i in quick} == {f"Article {n}" for n in range(MANY)}
+    assert pids_seen, "no worker process was seen while the list was sent"
+    index.close()
+
+
+def test_a_failed_listing_worker_leaves_the_list_to_this_process(library, data, monkeypatch):
+    import reader.index as index_module
+
+    def not_importable_in_a_worker(entries, batch, send):  # defined in a test: a worker cannot import it
+        raise AssertionError("never runs here")
+
+    monkeypatch.setattr(index_module, "FILES_PER_LISTER", 200)
+    monkeypatch.setattr(index_module, "list_part", not_importable_in_a_worker)
+    write_many(library, "firstversion")
+    listed: list = []
+    index = LibraryIndex(library_root(library), data)
+    assert index.update(listing=listed.extend).added == MANY
+    assert sorted({i.id for i in listed}) == sorted(f"batch/{n % 7}/article-{n}.md" for n in range(MANY))
+    index.close()
