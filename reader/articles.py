@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
 
 from reader.analysis import fold_phrase
 from reader.plaintext import plain_text
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})  # saved web pages (reader.webpage reads them)
 
 # Past these, front matter is not parsed: a billion-laughs document is tiny on
@@ -160,7 +158,9 @@ def parse_front_matter(kind: str, raw: str, warnings: list[str]) -> dict[str, An
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KB ignored")
         return {}
     try:
-        data = yaml.load(raw, Loader=YAML_LOADER) if kind == "yaml" else tomllib.loads(raw)
+        import yaml  # here, not at the top: a re-check that finds nothing changed never needs it
+
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if kind == "yaml" else tomllib.loads(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         warnings.append(f"malformed {kind.upper()} front matter: {_first_line(exc)}")
         return {}

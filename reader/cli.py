@@ -9,13 +9,16 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from reader.cli_context import PROG, CommandError, Context, positive_int
-from reader.hits import SearchResults
 from reader.index import NO_INDEX_YET
 from reader.index_writing import IndexReport
 from reader.notes import NotesError
 from reader.notes_cli import add_notes_parser, note_json, run_notes, usage_problem
+
+if TYPE_CHECKING:  # search's types only: `index` and `notes` need not import the searching side
+    from reader.hits import SearchResults
 
 
 class _Parser(argparse.ArgumentParser):

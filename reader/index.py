@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import fields, index as whoosh_index, scoring
 from whoosh.writing import LockError
@@ -22,14 +23,15 @@ from reader import parallel, whoosh_fixes
 from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
 from reader.articles import NotAnArticle
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
-from reader.hits import SearchResults, ranked
 from reader.index_writing import (
     LISTING_BATCH, Batch, IndexReport, Listing, index_part, renames, take_file,
 )
 from reader.library import FileEntry, list_part, listed_infos, read_article, scan_library
 from reader.locations import library_state_dir
-from reader.query_compiler import compile_query, corrected_query
 from reader.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from reader.hits import SearchResults
 
 whoosh_fixes.apply()
 
@@ -375,6 +377,10 @@ class LibraryIndex:
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """The total and the hits ranked offset..limit-1 (a page: snippets are the cost)."""
+        # Imported here: an update (the commonest command, and the window's re-check) never searches.
+        from reader.hits import SearchResults, ranked
+        from reader.query_compiler import compile_query, corrected_query
+
         if self._ix is None:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
@@ -392,6 +398,8 @@ class LibraryIndex:
 
     def phrase_ids(self, text: str) -> set[str]:
         """The articles whose body has the words of text as a phrase (every one, unranked)."""
+        from reader.query_compiler import compile_query
+
         phrase = " ".join(words(text))
         if self._ix is None or not phrase:
             return set()

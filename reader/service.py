@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import annotations
 from reader.annotations import article_shown_text
 from reader.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.articles import Article
 from reader.catalog import ArticleInfo
-from reader.hits import SearchResults
 from reader.index import LibraryIndex, Progress
 from reader.index_writing import IndexReport
 from reader.library import article_at
@@ -23,6 +23,9 @@ from reader.locations import remember_library
 from reader.notes import Note, NotesError, NotesStore
 from reader.notes_export import export_json, import_rows, notes_markdown
 from reader.shown_text import ShownText
+
+if TYPE_CHECKING:
+    from reader.hits import SearchResults
 
 
 @dataclass(frozen=True)
