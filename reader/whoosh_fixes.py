@@ -12,6 +12,7 @@ from itertools import compress, islice
 
 from whoosh import externalsort, matching
 from whoosh.codec import whoosh3
+from whoosh.query.spans import Span, SpanNear2
 from whoosh.matching.combo import ArrayUnionMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -144,6 +145,27 @@ def posting_ids(reader, fieldname: str, text: str) -> set[int]:
     return found - deleted
 
 
+_spans_of_near = SpanNear2.SpanNear2Matcher._get_spans  # Whoosh's own, for any other kind of span
+
+
+def _adjacent_spans(self):
+    """Where an exact phrase (slop 1, in order: every Phrase query) occurs in the current
+    document, found by set arithmetic on its words' positions. Whoosh builds a Span object
+    per position and walks them pairwise (55,000 candidate documents of the benchmark's
+    phrases: 2.2 s of its 4.1). The same spans come out, and the words' intersection
+    still scores each document, so results are identical (a differential test)."""
+    if self.slop != 1 or not self.ordered or self.mindist != 1:
+        return _spans_of_near(self)
+    ms = self.ms
+    starts = set(ms[0].value_as("positions"))
+    for offset in range(1, len(ms)):
+        if not starts:
+            return []
+        starts.intersection_update([p - offset for p in ms[offset].value_as("positions")])
+    last = len(ms) - 1
+    return [Span(start, start + last) for start in sorted(starts)]
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -152,4 +174,5 @@ def apply() -> None:
     externalsort.SortingPool._write_run = _write_run
     externalsort.SortingPool._read_run = _read_run
     matching.ArrayUnionMatcher = FastArrayUnionMatcher
+    SpanNear2.SpanNear2Matcher._get_spans = _adjacent_spans
     _applied = True

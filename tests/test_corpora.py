@@ -97,3 +97,43 @@ def test_the_number_of_matches_is_the_same_whatever_the_page_size(corpora, query
         assert page.total == everything.total, f"limit {limit}"
         assert [h.id for h in page.hits] == [h.id for h in everything.hits[:limit]]
         assert index.search(query, limit=limit, sort="date").total == everything.total
+
+
+def phrases_of_the_blogs() -> list[str]:
+    """Phrases of 2 to 5 words taken from the real posts, common words and all."""
+    found = []
+    for n, path in enumerate(article_files()[::12]):
+        words = re.findall(r"[A-Za-z]+", path.read_text(encoding="utf-8").split("---")[-1])
+        if len(words) > 60:
+            size = 2 + n % 4
+            found.append('"' + " ".join(words[40:40 + size]) + '"')
+    return found + ['"state of the art"', '"of the"', '"in the"', '"the rust"', '"rust 1.70"', '"to be"',
+                    '"release of rust"', '"it is the"']
+
+
+def test_phrases_find_and_score_exactly_what_whoosh_s_own_matcher_does(corpora, monkeypatch):
+    """The phrase fix (positions by set arithmetic, summed deltas in C) against Whoosh's
+    Span-by-Span matcher on the same index: every hit, its score, the order and the total."""
+    from whoosh.formats import Positions
+    from whoosh.query.spans import SpanNear2
+
+    from reader import whoosh_fixes
+    from reader.analysis import TermPositions
+
+    index, _ = corpora
+    queries = phrases_of_the_blogs()
+    assert len(queries) > 60
+
+    def answers():
+        out = {}
+        for q in queries:
+            results = index.search(q, limit=2000)
+            out[q] = (results.total, [(h.id, h.score) for h in results.hits])
+        return out
+
+    fast = answers()
+    monkeypatch.setattr(SpanNear2.SpanNear2Matcher, "_get_spans", whoosh_fixes._spans_of_near)
+    monkeypatch.setattr(TermPositions, "decode_positions", Positions.decode_positions)
+    stock = answers()
+    assert fast == stock
+    assert sum(total for total, _ in fast.values()) > 500  # the phrases do match, many times
