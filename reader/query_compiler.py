@@ -46,27 +46,26 @@ def _any_of(queries: list):
 
 
 class AnyTerm(wq.Query):
-    """Documents with any of many terms of one field, each with the same score (the
-    field's boost): what a prefix or fuzzy word expands to. As in Lucene's constant-
-    score rewrite, the union is read from the posting lists' document numbers without
-    scoring each posting: a prefix that matched 40% of the library scored 550,000
-    postings at ~25 µs each. Relevance then comes from the query's other words."""
+    """Documents with any of many terms in any of some fields, each scored by the boosts of
+    the fields it has one in: what a prefix or fuzzy word expands to. As in Lucene's
+    constant-score rewrite, the union is read from the posting lists' document numbers
+    without scoring each posting (a prefix that matched 40% of the library scored 550,000
+    postings at ~25 µs each), and the fields are joined here rather than by a union of one
+    matcher per field, which Whoosh walks in Python document by document. Relevance then
+    comes from the query's other words."""
 
-    def __init__(self, fieldname: str, texts: list[str], boost: float = 1.0, size: int = 0):
-        self.fieldname = fieldname
-        self.texts = tuple(texts)
-        self.boost = boost
+    def __init__(self, fields: tuple[tuple[str, float, tuple[str, ...]], ...], size: int = 0):
+        self.fields = fields  # (field name, its boost, the terms it holds)
         self.size = size  # documents, as the compiler counted them: Whoosh asks often
 
     def __eq__(self, other):
-        return isinstance(other, AnyTerm) and (self.fieldname, self.texts, self.boost) == (
-            other.fieldname, other.texts, other.boost)
+        return isinstance(other, AnyTerm) and self.fields == other.fields
 
     def __hash__(self):
-        return hash((self.fieldname, self.texts, self.boost))
+        return hash(self.fields)
 
     def __repr__(self):
-        return f"AnyTerm({self.fieldname!r}, {len(self.texts)} terms)"
+        return f"AnyTerm({', '.join(f'{name}: {len(texts)} terms' for name, _, texts in self.fields)})"
 
     __str__ = __repr__
 
@@ -75,13 +74,18 @@ class AnyTerm(wq.Query):
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
-        found: set[int] = set()
-        for text in self.texts:
-            if (self.fieldname, text) in reader:
-                found |= whoosh_fixes.posting_ids(reader, self.fieldname, text)
-        if not found:
+        weights: dict[int, float] = {}
+        for fieldname, boost, texts in self.fields:
+            found: set[int] = set()
+            for text in texts:
+                if (fieldname, text) in reader:
+                    found |= whoosh_fixes.posting_ids(reader, fieldname, text)
+            for docnum in found:
+                weights[docnum] = weights.get(docnum, 0.0) + boost
+        if not weights:
             return matching.NullMatcher()
-        return matching.ListMatcher(sorted(found), all_weights=self.boost)
+        ids = sorted(weights)
+        return matching.ListMatcher(ids, weights=[weights[i] for i in ids])
 
 
 @dataclass
@@ -184,8 +188,8 @@ class Compiler:
         for lang in self.languages:
             self._want({stem(w, lang) for w in expansion}, (lang,))
         stems = sorted({stem(w, lang) for w in expansion for lang in self.languages})
-        if len(stems) > 1:  # an expansion: one constant-score union per field that has any
-            return _any_of([q for f in targets if (q := self._any_term(f, stems))])
+        if len(stems) > 1:  # an expansion: one constant-score union over the fields that have any
+            return self._any_term(targets, stems) or wq.NullQuery
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
 
     def _word_sequences(self, text: str) -> dict[tuple[str, ...], set[str]]:
@@ -238,12 +242,15 @@ class Compiler:
             return None
         return wq.Term(fieldname, sequence[0]) if len(sequence) == 1 else wq.Phrase(fieldname, list(sequence))
 
-    def _any_term(self, fieldname: str, stems: list[str]) -> AnyTerm | None:
-        counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
-        if not counts:
-            return None
-        boost = self.reader.schema[fieldname].format.field_boost  # title 3, authors and tags 1.5
-        return AnyTerm(fieldname, sorted(counts), boost, sum(counts.values()))
+    def _any_term(self, targets, stems: list[str]) -> AnyTerm | None:
+        fields, size = [], 0
+        for fieldname in targets:
+            counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
+            if counts:
+                boost = self.reader.schema[fieldname].format.field_boost  # title 3, authors and tags 1.5
+                fields.append((fieldname, boost, tuple(sorted(counts))))
+                size += sum(counts.values())
+        return AnyTerm(tuple(fields), size) if fields else None
 
     def _exact(self, fieldname: str, value: str, word: Word):
         if not value:
