@@ -104,9 +104,10 @@ def stem(word: str, lang: str = ENGLISH) -> str:
     else:
         stemmer = languages.stemmer(lang)
         if stemmer is not None:
-            folded = fold(languages.without_elision(word, lang))
+            bare = languages.without_elision(word, lang)
+            folded = fold(bare)
             # Snowball works on the word's own letters; its stem is then folded like every term.
-            result = fold(stemmer(languages.without_elision(word, lang).lower())) if folded.isalpha() else folded
+            result = fold(stemmer(bare.lower())) if folded.isalpha() else folded
         else:
             folded = fold(word)
             unstemmed = lang not in ("", ENGLISH)  # a language without a stemmer: folded only
@@ -211,8 +212,7 @@ def analysing(lang: str, written: set[str] | None = None):
 def folded_words(written) -> set[str]:
     """Words as written, folded, for prefix, fuzzy and did-you-mean; not CJK runs, which
     are searched by their characters."""
-    return {fold(p) for w in written for p in ((w,) if w.isascii() else pieces(w))
-            if p.isascii() or not is_cjk(p)} - {""}
+    return {fold(p) for w in written for p in pieces(w) if not is_cjk(p)} - {""}
 
 
 def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:

@@ -384,14 +384,14 @@ class LibraryIndex:
         if self._ix is None:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
-        vocabulary = self.vocabulary()
-        compiled = compile_query(text, searcher.reader(), vocabulary, self.languages())
+        vocabulary, languages = self.vocabulary(), self.languages()
+        compiled = compile_query(text, searcher.reader(), vocabulary, languages)
         total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=True, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
-                better_query = compile_query(better, searcher.reader(), vocabulary, self.languages())
+                better_query = compile_query(better, searcher.reader(), vocabulary, languages)
                 better_total, _ = ranked(self._searcher, better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))

@@ -5,13 +5,13 @@ did-you-mean correction of a query that finds little."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from whoosh import matching, query as wq
 
 from reader import whoosh_fixes
 from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
+from reader.index_writing import date_number
 from reader.languages import ENGLISH, code_of
 from reader.query import (
     FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Not, Or, Phrase, Word, folder_key, parse, positive_words,
@@ -20,10 +20,6 @@ from reader.vocabulary import Vocabulary
 
 MAX_EXPANSION_WORDS = 2000  # vocabulary words looked at for one prefix
 MAX_EXPANSION_STEMS = 64  # the most frequent of them that the query keeps
-
-
-def _date_number(day: dt.date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
 
 
 ARRAY_UNION_FROM = 24  # subqueries
@@ -91,8 +87,12 @@ class AnyTerm(wq.Query):
 @dataclass
 class Compiled:
     query: object
-    highlight: set[str] = field(default_factory=set)  # stems to emphasise in snippets
-    by_lang: dict[str, set[str]] = field(default_factory=dict)  # those a language's article can hold
+    by_lang: dict[str, set[str]] = field(default_factory=dict)  # the terms to mark in a language's articles
+
+    @property
+    def highlight(self) -> set[str]:
+        """Every term to mark, whatever the article's language."""
+        return set().union(*self.by_lang.values())
 
     def terms_for(self, lang: str) -> set[str]:
         """The wanted terms an article in this language can hold (snippets look for no others)."""
@@ -115,19 +115,16 @@ class Compiler:
         self.vocabulary = vocabulary
         # A word is searched by each stem it can have in the library's languages.
         self.languages = tuple(sorted(set(languages) | {ENGLISH}))
-        self.highlight: set[str] = set()
         self.by_lang: dict[str, set[str]] = {lang: set() for lang in self.languages}
 
     def compile(self, node) -> Compiled:
         query = self._node(node) if node is not None else wq.NullQuery
-        return Compiled(query or wq.NullQuery, self.highlight, self.by_lang)
+        return Compiled(query or wq.NullQuery, self.by_lang)
 
     def _want(self, terms, langs=None) -> None:
-        """Terms to mark in the hits, and the languages whose articles they stand for."""
-        terms = set(terms)
-        self.highlight |= terms
+        """Terms to mark in the hits, in the languages whose articles they stand for."""
         for lang in langs or self.languages:
-            self.by_lang[lang] |= terms
+            self.by_lang[lang].update(terms)
 
     def _node(self, node):
         if isinstance(node, Word):
@@ -135,8 +132,8 @@ class Compiler:
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, DateRange):
-            low = _date_number(node.start) if node.start else None
-            high = _date_number(node.end) if node.end else None
+            low = date_number(node.start) if node.start else None
+            high = date_number(node.end) if node.end else None
             return wq.NumericRange("date", low, high)
         if isinstance(node, Not):
             inner = self._node(node.node)
@@ -185,9 +182,10 @@ class Compiler:
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))
         expansion = self._expansion(word)
-        for lang in self.languages:
-            self._want({stem(w, lang) for w in expansion}, (lang,))
-        stems = sorted({stem(w, lang) for w in expansion for lang in self.languages})
+        stems_in = {lang: {stem(w, lang) for w in expansion} for lang in self.languages}
+        for lang, terms in stems_in.items():
+            self._want(terms, (lang,))
+        stems = sorted(set().union(*stems_in.values()))
         if len(stems) > 1:  # an expansion: one constant-score union over the fields that have any
             return self._any_term(targets, stems) or wq.NullQuery
         return _any_of([wq.Term(f, s) for f in targets for s in stems])

@@ -165,7 +165,7 @@ def test_prefixes_score_as_the_union_of_their_fields_would(corpora):
     for text in ["rel*", "compil*", "jekyll*", "asyn*", "c*", "rust rel*", "title:rel*", "interoperabilty~",
                  "relase~", "fer* -rust", "(doc* OR tag*) jekyll"]:
         compiled = compile_query(text, searcher.reader(), index.vocabulary(), index.languages())
-        union = Compiled(per_field(compiled.query), compiled.highlight, compiled.by_lang)
+        union = Compiled(per_field(compiled.query), compiled.by_lang)
         ours, theirs = ranked(searcher, compiled, 3000, "relevance", True), ranked(searcher, union, 3000, "relevance", True)
         assert ours[0] == theirs[0] > 0, text
         assert [(h.id, h.score) for h in ours[1]] == [(h.id, h.score) for h in theirs[1]], text
