@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-
 from reader.analysis import fold_phrase
+from reader.languages import code_of, detect, page_language
 from reader.plaintext import plain_text
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})  # saved web pages (reader.webpage reads them)
@@ -378,8 +378,6 @@ def parse_article(data: bytes, article_id: str, metadata_only: bool = False) -> 
 def article_language(declared, title: str, text: str, declared_by_site: bool = False) -> str:
     """The language the file says it is in, else the one its text is detected in; a saved
     page's declaration (made by its site, not the reader) gives way to a sure detection."""
-    from reader.languages import code_of, detect, page_language
-
     if not text:
         return code_of(declared)
     if declared_by_site:

@@ -36,7 +36,6 @@ class SearchResults:
     highlight: frozenset[str] = frozenset()  # stems to emphasise in the article view
 
 
-
 def number_date(value: int | None) -> dt.date | None:
     if not value:
         return None
@@ -60,7 +59,6 @@ class CountingTopCollector(collectors.TopCollector):
         result = super()._collect(global_docnum, score)
         self.minscore = 0
         return result
-
 
 
 def ranked(searcher, compiled: Compiled, limit: int, sort: str, with_hits: bool,

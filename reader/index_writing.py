@@ -29,6 +29,7 @@ Listing = Callable[[list[ArticleInfo]], None]
 LISTING_BATCH = 200
 WORKER_REPORT_EVERY = 50
 
+
 @dataclass
 class IndexReport:
     library: str
@@ -53,10 +54,8 @@ class IndexReport:
         self.warnings.extend(part.warnings)
 
 
-
 def date_number(day: dt.date | None) -> int:
     return day.year * 10000 + day.month * 100 + day.day if day else 0
-
 
 
 def folder_keys(article_id: str) -> list[str]:
@@ -83,7 +82,6 @@ def document(article: Article, notes: str = "") -> dict:
     if date:
         doc["date"] = date
     return doc
-
 
 
 def take_file(entry: FileEntry, before: FileStat | None, batch: "Batch", report: IndexReport,

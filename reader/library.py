@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.articles import PAGE_SUFFIXES, Article, NotAnArticle, ParsedArticle, parse_article
+from reader.catalog import ArticleInfo
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".txt"}) | PAGE_SUFFIXES
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -221,8 +222,6 @@ def library_folders(root: Path, limit: int = 5000) -> list[Path]:
 def listed_infos(entries: list[FileEntry], batch: int, send) -> None:
     """What a list shows of each file (its metadata; no text, the costly part), sent
     `batch` at a time; files that cannot be read are left to the full pass to report."""
-    from reader.catalog import ArticleInfo
-
     infos = []
     for entry in entries:
         try:
@@ -241,4 +240,3 @@ def list_part(entries: list[FileEntry], batch: int, send) -> None:
     """A worker process's share of a quick listing (a reader.parallel job)."""
     listed_infos(entries, batch, lambda infos: send(("infos", infos)))
     send(("done",))
-
