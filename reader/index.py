@@ -23,6 +23,7 @@ from reader import parallel, whoosh_fixes
 from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
 from reader.articles import NotAnArticle
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
+from reader.columnar import ColumnarWriter
 from reader.index_writing import (
     LISTING_BATCH, Batch, IndexReport, Listing, index_part, renames, take_file,
 )
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "5"  # 4: terms in each article's language, CJK bigrams, identifier and version parts;
-# 5: a CJK run as wide as its bigrams (phrases across runs)
+INDEX_FORMAT = "6"  # 4: terms in each article's language, CJK bigrams, identifier and version parts;
+# 5: a CJK run as wide as its bigrams (phrases across runs); 6: columnar postings (reader.columnar)
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -296,7 +297,7 @@ class LibraryIndex:
 
     def _writer(self):
         try:
-            return self._ix.writer(timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
+            return ColumnarWriter(self._ix, timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise IndexBusy("the index is being updated by another process; try again shortly") from None
 

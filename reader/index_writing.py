@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from reader import parallel, whoosh_fixes
 from reader.analysis import analysing, fold_phrase, folded_words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
+from reader.columnar import ColumnarWriter
 from reader.library import FileEntry, Skipped, read_article
 from reader.query import folder_key
 
@@ -193,7 +193,7 @@ class PartBatch(Batch):
 def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
                 notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
     """A worker process's whole job: its files into one new segment of the index."""
-    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+    writer = ColumnarWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
     part = PartBatch(writer, notes)
     report = IndexReport("")
     seen: set[str] = set()

@@ -107,7 +107,8 @@ def test_rebuild_starts_over(library, data):
     assert report_counts(index.update(rebuild=True)) == (1, 0, 0, 0, 0)
 
 
-@pytest.mark.parametrize("damage", ["delete dir", "garbage toc", "truncate segments", "garbage catalog", "old format"])
+@pytest.mark.parametrize("damage", ["delete dir", "garbage toc", "truncate segments", "half postings",
+                                    "garbage catalog", "old format"])
 def test_a_damaged_index_is_rebuilt_with_a_reason(library, data, damage):
     write(library, "one.md", "# One\nalpha")
     write(library, "two.md", "# Two\nbeta")
@@ -122,8 +123,13 @@ def test_a_damaged_index_is_rebuilt_with_a_reason(library, data, damage):
         for toc in (state / "index").glob("*.toc"):
             toc.write_bytes(b"garbage" * 100)
     elif damage == "truncate segments":
-        for seg in (state / "index").glob("*.seg"):
+        segment_files = [f for f in (state / "index").glob("MAIN_*") if "WRITELOCK" not in f.name]
+        assert segment_files
+        for seg in segment_files:
             seg.write_bytes(seg.read_bytes()[:20])
+    elif damage == "half postings":
+        (postings,) = (state / "index").glob("*.apo")
+        postings.write_bytes(postings.read_bytes()[: postings.stat().st_size // 2])
     elif damage == "garbage catalog":
         (state / "catalog.sqlite").write_bytes(b"not a database" * 500)
     elif damage == "old format":
