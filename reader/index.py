@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING
 from whoosh import fields, index as whoosh_index, scoring
 from whoosh.writing import LockError
 
-from reader import parallel, whoosh_fixes
+from reader import index_writing, parallel, whoosh_fixes
 from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
 from reader.articles import NotAnArticle
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
-from reader.columnar import ColumnarWriter
 from reader.index_writing import (
     LISTING_BATCH, Batch, IndexReport, Listing, index_part, renames, take_file,
 )
@@ -297,7 +296,7 @@ class LibraryIndex:
 
     def _writer(self):
         try:
-            return ColumnarWriter(self._ix, timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
+            return index_writing.segment_writer(self._ix, timeout=WRITER_TIMEOUT_S, limitmb=WRITER_LIMIT_MB)
         except LockError:
             raise IndexBusy("the index is being updated by another process; try again shortly") from None
 

@@ -54,6 +54,12 @@ class IndexReport:
         self.warnings.extend(part.warnings)
 
 
+def segment_writer(ix, **kwargs):
+    """The writer of one new segment: Whoosh's, on the columnar codec (reader.columnar).
+    Looked up here at each use, so the differential test can build a stock index."""
+    return ColumnarWriter(ix, **kwargs)
+
+
 def date_number(day: dt.date | None) -> int:
     return day.year * 10000 + day.month * 100 + day.day if day else 0
 
@@ -193,7 +199,7 @@ class PartBatch(Batch):
 def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
                 notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
     """A worker process's whole job: its files into one new segment of the index."""
-    writer = ColumnarWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+    writer = segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
     part = PartBatch(writer, notes)
     report = IndexReport("")
     seen: set[str] = set()

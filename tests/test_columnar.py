@@ -1,0 +1,161 @@
+"""The columnar postings (reader.columnar) against Whoosh's own W3 codec: the same
+documents, the same updates, deletions, merges and an optimize, built both ways; every
+query of a mix must give the same hits with the same scores, in the same order, the
+same totals and the same did-you-mean."""
+
+import math
+import shutil
+import sys
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from conftest import CORPORA, REPO, write
+from reader import index_writing, parallel
+from reader.columnar import ArrayMatcher, ColumnarTermsReader, ColumnarWriter
+from reader.hits import CountingTopCollector
+from reader.index import LibraryIndex, make_schema
+from reader.library import library_root
+from reader.query_compiler import compile_query
+
+sys.path.insert(0, str(REPO / "bench"))
+import corpus  # noqa: E402  (bench/corpus.py: the benchmark's generated library and query mix)
+
+
+def stock_writer(ix, **kwargs):
+    return SegmentWriter(ix, **kwargs)
+
+
+def answers(index: LibraryIndex, queries: list[str]) -> dict:
+    """What each query gives: raw scores of the top 60, the total, the page and suggestion
+    the product shows, and the newest-first page."""
+    searcher = index.searcher()
+    out = {}
+    for text in queries:
+        compiled = compile_query(text, searcher.reader(), index.vocabulary(), index.languages())
+        collector = CountingTopCollector(60)
+        searcher.search_with_collector(compiled.query, collector)
+        results = collector.results()
+        top = [(searcher.stored_fields(hit.docnum)["id"], hit.score) for hit in results[:60]]
+        shown = index.search(text, limit=10)
+        by_date = index.search(text, limit=10, sort="date")
+        out[text] = (len(results), top, shown.total, [h.id for h in shown.hits], shown.suggestion,
+                     [h.id for h in by_date.hits])
+    return out
+
+
+def assert_same(ours: dict, stock: dict) -> None:
+    assert ours.keys() == stock.keys()
+    for text in ours:
+        total, top, *rest = ours[text]
+        stock_total, stock_top, *stock_rest = stock[text]
+        assert total == stock_total, text
+        assert [i for i, _ in top] == [i for i, _ in stock_top], text
+        for (_, a), (_, b) in zip(top, stock_top):
+            assert math.isclose(a, b, rel_tol=1e-6), (text, a, b)
+        assert rest == stock_rest, text
+
+
+def build_both(files: list, work, monkeypatch) -> tuple[LibraryIndex, LibraryIndex, list]:
+    """Both indexes through the same steps, in this process (the same segments, so the same
+    document numbers): half the files; the rest with some edited and some deleted; then
+    an optimize that merges every segment and drops the deleted documents."""
+    monkeypatch.setattr(parallel, "worker_count", lambda files, per_worker: 1)
+    library = work / "library"
+    half = len(files) // 2
+    for source, rel in files[:half]:
+        write(library, rel, source.read_bytes())
+    indexes = {}
+    for kind, writer in (("columnar", ColumnarWriter), ("stock", stock_writer)):
+        monkeypatch.setattr(index_writing, "segment_writer", writer)
+        indexes[kind] = LibraryIndex(library_root(library), work / kind)
+        indexes[kind].update()
+    for source, rel in files[half:]:
+        write(library, rel, source.read_bytes())
+    for _, rel in files[:half:9]:
+        path = library / rel
+        path.write_bytes(path.read_bytes() + b"\n\nAn added closing line about releases and state of the art.\n")
+    for _, rel in files[1:half:13]:
+        (library / rel).unlink()
+    steps = []
+    for kind, writer in (("columnar", ColumnarWriter), ("stock", stock_writer)):
+        monkeypatch.setattr(index_writing, "segment_writer", writer)
+        report = indexes[kind].update()
+        steps.append((report.added, report.updated, report.removed))
+    assert steps[0] == steps[1] and steps[0][1] > 0 and steps[0][2] > 0
+    before = {kind: index.searcher().doc_count_all() for kind, index in indexes.items()}
+    for kind, writer in (("columnar", ColumnarWriter), ("stock", stock_writer)):
+        index = indexes[kind]
+        writer(index._ix).commit(optimize=True)
+    return indexes["columnar"], indexes["stock"], before
+
+
+def test_generated_library_and_the_benchmark_mix_match_the_stock_codec(tmp_path, monkeypatch):
+    source = corpus.generate(tmp_path / "generated", count=240)
+    files = [(p, p.relative_to(source).as_posix()) for p in sorted(source.rglob("*.md"))]
+    words = [q for kind, q, _ in corpus.queries() if kind == "word"]
+    typos = [w[:2] + w[1:] for w in words[:8]]  # one letter doubled: did-you-mean should answer
+    queries = [q for _, q, _ in corpus.queries()] + typos
+    columnar, stock, _ = build_both(files, tmp_path, monkeypatch)
+    before = answers(columnar, queries)
+    assert_same(before, answers(stock, queries))
+    assert sum(total for total, *_ in before.values()) > 2000
+    assert any(suggestion for *_, suggestion, _ in before.values())
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
+def test_the_real_blogs_match_the_stock_codec(tmp_path, monkeypatch):
+    from test_corpora import phrases_of_the_blogs
+
+    files = [(p, p.relative_to(CORPORA).as_posix()) for p in sorted(CORPORA.rglob("*")) if p.is_file()]
+    columnar, stock, before = build_both(files, tmp_path, monkeypatch)
+    assert before["columnar"] == before["stock"]
+    queries = phrases_of_the_blogs()[::3] + [
+        "rust", "release", "jekyll", "compiler error", "cargo crates", "async await", "webassembly", "ferrocene",
+        "the", "state of the art", "rel*", "compil*", "c*", "asyn*", "relase~", "interoperabilty~", "compiller",
+        "title:release", "author:parkr", "tags:release", "rust -cargo", "jekyll OR hugo", "date:2013 jekyll",
+        "rust 1.70", "1.70", "HashMap", "hash map", "async_fn", "note:nothing", "notes:x", "zzzzqqq", "relese notes",
+    ]
+    ours = answers(columnar, queries)
+    assert_same(ours, answers(stock, queries))
+    assert sum(total for total, *_ in ours.values()) > 3000
+
+
+def test_a_merged_segment_keeps_only_live_documents(tmp_path):
+    library = tmp_path / "library"
+    for n in range(30):
+        write(library, f"a{n:02d}.md", f"# Note {n}\nalpha beta word{n} shared ending\n")
+    index = LibraryIndex(library_root(library), tmp_path / "data")
+    index.update()
+    for n in range(0, 30, 3):
+        (library / f"a{n:02d}.md").unlink()
+    write(library, "a01.md", "# Note one\ngamma only now\n")
+    index.update()
+    ColumnarWriter(index._ix).commit(optimize=True)
+    reader = index.searcher().reader()
+    assert not reader.has_deletions() and reader.doc_count_all() == 20
+    ((segment, _),) = reader.leaf_readers()
+    assert isinstance(segment._terms, ColumnarTermsReader)
+    assert reader.doc_frequency("body", "word0") == 0 and ("body", "word0") not in reader
+    assert reader.doc_frequency("body", "alpha") == 19 and reader.doc_frequency("body", "gamma") == 1
+    matcher = reader.postings("body", "share")
+    assert isinstance(matcher, ArrayMatcher)
+    assert len(list(matcher.all_ids())) == 19
+    assert matcher.value_as("positions") == [5]  # "Note N alpha beta wordN shared ending"
+
+
+def test_a_document_that_fails_half_way_leaves_no_postings(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = ColumnarWriter(ix)
+    writer.add_document(id="good.md", body="kept words")
+    with pytest.raises(ValueError):
+        # "body" is indexed before "date", whose value cannot be a number
+        writer.add_document(id="bad.md", body="lost words", date="not a number")
+    writer.add_document(id="after.md", body="more words")
+    writer.commit()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert ("body", "lost") not in reader
+        assert reader.doc_frequency("body", "word") == 2
+        assert [searcher.stored_fields(d)["id"] for d in reader.postings("body", "word").all_ids()] == ["good.md", "after.md"]
