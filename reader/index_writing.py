@@ -125,7 +125,13 @@ class Batch:
         self.infos: list[ArticleInfo] = []
         self.touched: list[ArticleInfo] = []
         self.removed: list[str] = []
-        self.words: set[str] = set()
+        self.words: set[str] = set()  # folded, for the catalog's vocabulary
+        # Words as written, folded once at the end: real text repeats its words, and
+        # folding each article's words on its own cost 0.8 ms an article.
+        self.written: set[str] = set()
+
+    def folded_words(self) -> set[str]:
+        return self.words | folded_words(self.written)
 
     def open_writer(self):
         if self.writer is None:
@@ -137,10 +143,8 @@ class Batch:
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
-        written: set[str] = set()
-        with analysing(article.lang, written):
+        with analysing(article.lang, self.written):
             self._write(document(article, notes))
-        self.words |= folded_words(written)
         self.took([info])
 
     def _write(self, doc: dict) -> None:
@@ -167,7 +171,7 @@ class Batch:
             self.writer = None
         if self.infos or self.touched or self.removed:
             generation = str(self.index._ix.latest_generation())
-            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.words)
+            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.folded_words())
 
     def cancel(self) -> None:
         if self.writer is not None:
@@ -215,7 +219,7 @@ def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, File
         segment = None
         writer._close_segment()
     # The temporary folder is shared with the parent's writer, which removes it.
-    send(("done", segment, report, seen, part.touched, part.words))
+    send(("done", segment, report, seen, part.touched, part.folded_words()))
 
 
 def renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:

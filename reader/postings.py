@@ -64,7 +64,8 @@ class FieldPostings:
     def add(self, docnum: int, places: dict[str, list[int]]) -> int:
         """A document's terms with their positions; returns the field's length in it."""
         ids = self.ids
-        for term in places.keys() - ids.keys():
+        # Not places.keys() - ids.keys(): that walks every term of the segment, each time.
+        for term in set(places).difference(ids):
             ids[term] = len(ids)
         self.terms.extend(map(ids.__getitem__, places))
         counts = list(map(len, places.values()))
