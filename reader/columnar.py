@@ -278,13 +278,26 @@ class ArrayMatcher(LeafMatcher):
     def weight(self):
         return self._freqs[self._i] * self._boost
 
-    def positions(self) -> list[int]:
-        """Where the term occurs in the current document."""
+    def doc_array(self) -> np.ndarray:
+        """Every document of the term (deleted ones too), as the column holds them."""
+        return self.arrays.docs[self._start:self._end]
+
+    def _position_starts(self) -> np.ndarray:
         if self._places is None:
             base = int(self.arrays.term_position_starts()[self.number])
-            self._places = base + np.concatenate(([0], np.cumsum(self._freqs, dtype=np.int64)))
+            freqs = self.arrays.freqs[self._start:self._end]
+            self._places = base + np.concatenate(([0], np.cumsum(freqs, dtype=np.int64)))
+        return self._places
+
+    def position_runs(self, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the positions of some of the term's postings begin, and how many each has."""
+        return self._position_starts()[postings], self.arrays.freqs[self._start:self._end][postings]
+
+    def positions(self) -> list[int]:
+        """Where the term occurs in the current document."""
+        places = self._position_starts()
         i = self._i
-        return self.arrays.positions[self._places[i]:self._places[i + 1]].tolist()
+        return self.arrays.positions[places[i]:places[i + 1]].tolist()
 
     def value(self):
         return self.format.encode(self.positions())

@@ -88,7 +88,7 @@ class FieldPostings:
         self.docs.frombytes(new_docs[kept].astype(np.uint32).tobytes())
         freqs = other.freqs[kept]
         self.freqs.frombytes(freqs.tobytes())
-        self.positions.frombytes(other.positions[_runs(other.position_starts()[kept], freqs)].tobytes())
+        self.positions.frombytes(other.positions[runs(other.position_starts()[kept], freqs)].tobytes())
         live = np.flatnonzero(docmap >= 0)
         self.length_docs.frombytes(docmap[live].astype(np.uint32).tobytes())
         self.length_bytes.frombytes(other.lengths[live].tobytes())
@@ -115,7 +115,7 @@ class FieldPostings:
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)
         old_starts = np.concatenate(([0], np.cumsum(freqs, dtype=np.int64)[:-1]))
         sorted_freqs = freqs[order]
-        positions = np.frombuffer(self.positions, dtype=np.uint32)[_runs(old_starts[order], sorted_freqs)]
+        positions = np.frombuffer(self.positions, dtype=np.uint32)[runs(old_starts[order], sorted_freqs)]
         starts = np.searchsorted(terms[order], np.arange(len(names) + 1)).astype(np.int64)
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         lengths = np.zeros(doccount, dtype=np.uint8)
@@ -127,7 +127,7 @@ class FieldPostings:
         )
 
 
-def _runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def runs(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Indexes of the runs [start, start + count) one after another, without a loop."""
     total = int(counts.sum(dtype=np.int64))
     if total == 0:

@@ -13,6 +13,7 @@ from reader import whoosh_fixes
 from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
 from reader.index_writing import date_number
 from reader.languages import ENGLISH, code_of
+from reader.phrase_matching import ColumnarPhrase
 from reader.query import (
     FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Not, Or, Phrase, Word, folder_key, parse, positive_words,
 )
@@ -238,7 +239,7 @@ class Compiler:
     def _sequence_query(self, fieldname: str, sequence: tuple[str, ...]):
         if not sequence or any((fieldname, term) not in self.reader for term in sequence):
             return None
-        return wq.Term(fieldname, sequence[0]) if len(sequence) == 1 else wq.Phrase(fieldname, list(sequence))
+        return wq.Term(fieldname, sequence[0]) if len(sequence) == 1 else ColumnarPhrase(fieldname, list(sequence))
 
     def _any_term(self, targets, stems: list[str]) -> AnyTerm | None:
         fields, size = [], 0

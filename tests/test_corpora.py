@@ -112,13 +112,16 @@ def phrases_of_the_blogs() -> list[str]:
 
 
 def test_phrases_find_and_score_exactly_what_whoosh_s_own_matcher_does(corpora, monkeypatch):
-    """The phrase fix (positions by set arithmetic, summed deltas in C) against Whoosh's
-    Span-by-Span matcher on the same index: every hit, its score, the order and the total."""
+    """Phrases matched over the columns in numpy (reader.phrase_matching), and the set
+    arithmetic fix for other indexes, against Whoosh's Span-by-Span matcher on the same
+    index: every hit, its score, the order and the total."""
+    from whoosh import query as wq
     from whoosh.formats import Positions
     from whoosh.query.spans import SpanNear2
 
     from reader import whoosh_fixes
     from reader.analysis import TermPositions
+    from reader.phrase_matching import ColumnarPhrase
 
     index, _ = corpora
     queries = phrases_of_the_blogs()
@@ -132,6 +135,7 @@ def test_phrases_find_and_score_exactly_what_whoosh_s_own_matcher_does(corpora, 
         return out
 
     fast = answers()
+    monkeypatch.setattr(ColumnarPhrase, "matcher", wq.Phrase.matcher)  # Whoosh's own, span by span
     monkeypatch.setattr(SpanNear2.SpanNear2Matcher, "_get_spans", whoosh_fixes._spans_of_near)
     monkeypatch.setattr(TermPositions, "decode_positions", Positions.decode_positions)
     stock = answers()
