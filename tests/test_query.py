@@ -197,3 +197,14 @@ def test_parser_shapes():
     assert parse("date:2024").start.year == 2024 and isinstance(parse("date:2024"), DateRange)
     assert parse("title:") is None and parse("") is None
     assert parse("pre*").kind == "prefix" and parse("fuz~2").distance == 2
+
+
+def test_snippet_words_start_at_word_boundaries_whatever_their_case():
+    """The candidate scan looks for stems anywhere in the lowercased text, then keeps only
+    those at the start of a word: inside 'repair' or 'despair' is no match for 'pair'."""
+    from reader.snippets import Terms, matches
+
+    text = "Pairs repaired; despair, PAIRING and a pair. Un-paired"
+    found = [(text[s:e], term) for s, e, term in matches(text, Terms({"pair"}))]
+    assert found == [("Pairs", "pair"), ("PAIRING", "pair"), ("pair", "pair"), ("paired", "pair")]
+    assert matches(text, Terms({"pair"}), first_only=True) == [(0, 5, "pair")]
