@@ -1,5 +1,6 @@
-"""The index's own Whoosh codec: Whoosh's W3 format, with the postings of the positional
-text fields (title, body, authors, tags, source, notes) held in columns (reader.postings).
+"""Writing and matching the columnar postings of the index's own codec (reader.codec):
+Whoosh's W3 format, with the postings of the positional text fields (title, body,
+authors, tags, source, notes) held in columns (reader.postings).
 
 Whoosh's query objects, searcher, BM25F scoring, collectors, stored fields, length
 columns and the W3 postings of the small exact fields (id, folder, tag, lang, dates)
@@ -20,36 +21,17 @@ mapped into memory as it lies on disk.
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left
 
 import numpy as np
-from whoosh.codec import base
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.matching import LeafMatcher, ReadTooFar
-from whoosh.reading import SegmentReader, TermInfo, TermNotFound
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from reader.analysis import TermPositions, TermTokenizer, term_positions
-from reader.postings import FieldArrays, FieldPostings, SegmentPostings, write_file
-
-POSTINGS_EXT = ".apo"
-
-
-def is_columnar(field) -> bool:
-    """Whether a schema field's postings go into columns: positions made by term_positions."""
-    return isinstance(field.format, TermPositions) and isinstance(field.analyzer, TermTokenizer)
-
-
-class ColumnarCodec(W3Codec):
-    """W3, with the columnar fields' postings read from the segment's postings file.
-    Pickled into the index's table of contents: its name must stay importable."""
-
-    def terms_reader(self, storage, segment):
-        w3 = super().terms_reader(storage, segment)
-        path = os.path.join(storage.folder, segment.make_filename(POSTINGS_EXT))
-        return ColumnarTermsReader(w3, SegmentPostings(path))
+from reader.analysis import term_positions
+from reader.codec import POSTINGS_EXT, ColumnarCodec, ColumnarTermsReader, float32, is_columnar
+from reader.postings import FieldArrays, FieldPostings, write_file
 
 
 class ColumnarWriter(SegmentWriter):
@@ -59,6 +41,7 @@ class ColumnarWriter(SegmentWriter):
         super().__init__(ix, codec=ColumnarCodec(), compound=False, **kwargs)
         self.columns = {name: FieldPostings(field.format.field_boost)
                         for name, field in self.schema.items() if is_columnar(field)}
+        self.codec.columnar = frozenset(self.columns)  # before anything is written with it
 
     def add_document(self, **fields):
         """Whoosh's add_document (no boosts: a column holds frequencies, not weights)."""
@@ -141,94 +124,6 @@ def _w3_postings(reader, source: "ColumnarTermsReader"):
         while matcher.is_active():
             yield fieldname, btext, matcher.id(), matcher.weight(), matcher.value()
             matcher.next()
-
-
-class ColumnarTermsReader(base.TermsReader):
-    """A segment's terms: the columnar fields from the arrays, the others from W3."""
-
-    def __init__(self, w3, postings: SegmentPostings):
-        self.w3 = w3
-        self.postings = postings
-        self.fields: dict[str, FieldArrays] = postings.fields
-
-    def _number(self, fieldname: str, tbytes: bytes) -> int:
-        number = self.fields[fieldname].number(tbytes)
-        if number is None:
-            raise TermNotFound(f"{fieldname}:{tbytes!r}")
-        return number
-
-    def __contains__(self, term):
-        fieldname, tbytes = term
-        if fieldname in self.fields:
-            return self.fields[fieldname].number(tbytes) is not None
-        return term in self.w3
-
-    def indexed_field_names(self):
-        return list(self.w3.indexed_field_names()) + [n for n, a in self.fields.items() if a.term_count]
-
-    def terms(self):
-        yield from self.w3.terms()
-        for fieldname in sorted(self.fields):
-            yield from ((fieldname, t) for t in self.fields[fieldname].term_bytes())
-
-    def terms_from(self, fieldname, prefix):
-        if fieldname not in self.fields:
-            return self.w3.terms_from(fieldname, prefix)
-        terms = self.fields[fieldname].term_bytes()
-        return ((fieldname, t) for t in terms[bisect_left(terms, prefix):])
-
-    def items(self):
-        return ((term, self.term_info(*term)) for term in self.terms())
-
-    def items_from(self, fieldname, prefix):
-        return ((term, self.term_info(*term)) for term in self.terms_from(fieldname, prefix))
-
-    def term_info(self, fieldname, tbytes):
-        if fieldname not in self.fields:
-            return self.w3.term_info(fieldname, tbytes)
-        return _term_info(self.fields[fieldname], self._number(fieldname, tbytes))
-
-    def frequency(self, fieldname, tbytes):
-        if fieldname not in self.fields:
-            return self.w3.frequency(fieldname, tbytes)
-        arrays = self.fields[fieldname]
-        number = arrays.number(tbytes)
-        if number is None:
-            raise KeyError(tbytes)
-        return _float32(arrays.total[number] * arrays.boost)
-
-    def doc_frequency(self, fieldname, tbytes):
-        if fieldname not in self.fields:
-            return self.w3.doc_frequency(fieldname, tbytes)
-        arrays = self.fields[fieldname]
-        number = arrays.number(tbytes)
-        if number is None:
-            raise KeyError(tbytes)
-        return int(arrays.starts[number + 1] - arrays.starts[number])
-
-    def matcher(self, fieldname, tbytes, format_, scorer=None):
-        if fieldname not in self.fields:
-            return self.w3.matcher(fieldname, tbytes, format_, scorer=scorer)
-        arrays = self.fields[fieldname]
-        return ArrayMatcher(arrays, self._number(fieldname, tbytes), format_, (fieldname, tbytes), scorer)
-
-    def close(self):
-        self.w3.close()
-        self.postings.close()
-
-
-def _float32(value) -> float:
-    # W3 stores a term's total and highest weight as 32-bit floats: so must we, to score alike.
-    return float(np.float32(value))
-
-
-def _term_info(arrays: FieldArrays, number: int) -> TermInfo:
-    start, end = int(arrays.starts[number]), int(arrays.starts[number + 1])
-    return TermInfo(
-        weight=_float32(arrays.total[number] * arrays.boost), df=end - start,
-        minlength=byte_to_length(int(arrays.shortest[number])), maxlength=byte_to_length(int(arrays.longest[number])),
-        maxweight=_float32(arrays.top[number] * arrays.boost), minid=int(arrays.docs[start]), maxid=int(arrays.docs[end - 1]),
-    )
 
 
 class ArrayMatcher(LeafMatcher):
@@ -317,7 +212,7 @@ class ArrayMatcher(LeafMatcher):
         return self.max_quality()
 
     def block_max_weight(self):
-        return _float32(self.arrays.top[self.number] * self._boost)
+        return float32(self.arrays.top[self.number] * self._boost)
 
     def block_min_length(self):
         return byte_to_length(int(self.arrays.shortest[self.number]))

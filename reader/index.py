@@ -23,6 +23,7 @@ from reader import index_writing, parallel, whoosh_fixes
 from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
 from reader.articles import NotAnArticle
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
+from reader.codec import check_postings
 from reader.index_writing import (
     LISTING_BATCH, Batch, IndexReport, Listing, index_part, renames, take_file,
 )
@@ -35,8 +36,7 @@ if TYPE_CHECKING:
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "6"  # 4: terms in each article's language, CJK bigrams, identifier and version parts;
-# 5: a CJK run as wide as its bigrams (phrases across runs); 6: columnar postings (reader.columnar)
+INDEX_FORMAT = "6"  # 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -136,6 +136,7 @@ class LibraryIndex:
             with ix.searcher() as searcher:
                 if searcher.doc_count() != self.catalog.count():
                     return "index incomplete"
+            check_postings(ix, str(self.index_dir))
             self._ix = ix
             return None
         except Exception as exc:  # noqa: BLE001 - any failure to read a cache means: rebuild it

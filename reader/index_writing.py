@@ -15,7 +15,6 @@ from reader import parallel, whoosh_fixes
 from reader.analysis import analysing, fold_phrase, folded_words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
-from reader.columnar import ColumnarWriter
 from reader.library import FileEntry, Skipped, read_article
 from reader.query import folder_key
 
@@ -57,6 +56,8 @@ class IndexReport:
 def segment_writer(ix, **kwargs):
     """The writer of one new segment: Whoosh's, on the columnar codec (reader.columnar).
     Looked up here at each use, so the differential test can build a stock index."""
+    from reader.columnar import ColumnarWriter  # numpy: not for an update that writes nothing
+
     return ColumnarWriter(ix, **kwargs)
 
 

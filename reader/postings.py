@@ -29,8 +29,8 @@ from itertools import chain, repeat
 import numpy as np
 from whoosh.util.numeric import length_to_byte
 
-MAGIC = b"ARpostings1\n"
-_ALIGN = 16
+from reader.codec import ALIGN as _ALIGN, MAGIC, read_directory
+
 
 
 class FieldPostings:
@@ -224,22 +224,15 @@ class SegmentPostings:
     """A segment's columnar postings file, mapped into memory."""
 
     def __init__(self, path: str):
+        directory, base = read_directory(path)
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        data = memoryview(self._map)
-        if bytes(data[: len(MAGIC)]) != MAGIC:
-            raise ValueError(f"not a postings file: {path}")
-        header_size = int.from_bytes(data[len(MAGIC):len(MAGIC) + 8], "little")
-        header_end = len(MAGIC) + 8 + header_size
-        directory = json.loads(bytes(data[len(MAGIC) + 8:header_end]))
-        base = -(-header_end // _ALIGN) * _ALIGN
         self.doccount = directory["doccount"]
         self.fields: dict[str, FieldArrays] = {}
         for name, entry in directory["fields"].items():
             arrays = {key: self._array(kind, base + offset, count)
                       for key, (kind, offset, count) in entry["arrays"].items()}
             self.fields[name] = FieldArrays(entry["boost"], arrays)
-        data.release()
 
     def _array(self, kind: str, offset: int, count: int) -> np.ndarray:
         if not count:

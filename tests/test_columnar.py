@@ -159,3 +159,20 @@ def test_a_document_that_fails_half_way_leaves_no_postings(tmp_path):
         assert ("body", "lost") not in reader
         assert reader.doc_frequency("body", "word") == 2
         assert [searcher.stored_fields(d)["id"] for d in reader.postings("body", "word").all_ids()] == ["good.md", "after.md"]
+
+
+def test_checking_an_index_reads_no_columns_and_imports_no_numpy(tmp_path):
+    """A launch and every re-check open the index to check it: the codec named in its table
+    of contents must not pull in numpy or map the postings."""
+    import subprocess
+
+    library = tmp_path / "library"
+    write(library, "a.md", "# A\nalpha words\n")
+    index = LibraryIndex(library_root(library), tmp_path / "data")
+    index.update()
+    index.close()
+    script = ("import sys; from reader.index import LibraryIndex; from reader.library import library_root; "
+              f"i = LibraryIndex(library_root({str(library)!r}), __import__('pathlib').Path({str(tmp_path / 'data')!r})); "
+              "r = i.update(); assert r.unchanged == 1, r; print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr
