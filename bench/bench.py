@@ -9,7 +9,9 @@ re-check, re-index after 1% of files changed, search latency with snippets per q
 kind (warm, in one process), the desktop app (launch to a filled list, indexed and
 never indexed; keystroke to results shown), and peak memory. Prints a table with the
 ratios to FTS5 and writes bench/out/results.json. Also checks that both engines
-match the same articles for every plain-word query. Medians, never assertions.
+match the same articles for every plain-word query, and (bench/differential.py) that
+the index answers the whole mix exactly as Whoosh's own codec does. Medians, never
+assertions.
 """
 
 from __future__ import annotations
@@ -308,7 +310,17 @@ def table(results: dict) -> str:
     agree = se["agreement"]
     rows.append(f"\nOne-word queries where both engines match the same articles: "
                 f"{agree['queries'] - len(agree['disagreements'])} of {agree['queries']}.")
+    if "differential" in results:
+        rows.append(results["differential"])
     return "\n".join(rows)
+
+
+def differential(articles: int, work: Path) -> str:
+    """bench/differential.py in its own process (it patches the index's writer): the
+    product's columnar codec against Whoosh's own on the whole query mix."""
+    proc = subprocess.run([PYTHON, str(HERE / "differential.py"), "-n", str(articles), "--work", str(work)],
+                          capture_output=True, text=True)
+    return "Against Whoosh's own codec: " + (proc.stdout.strip() or proc.stderr.strip().splitlines()[-1]) + "."
 
 
 def main() -> int:
@@ -338,6 +350,8 @@ def main() -> int:
     save("desktop")
     reindex_timings(library, work, args.runs, results["index"])
     save("re-index")
+    results["differential"] = differential(args.articles, work)
+    save("differential")
     print(f"{args.articles} articles, {size_mb:.1f} MB, {results['machine']}; medians of {args.runs} runs\n")
     print(table(results))
     return 0

@@ -3,58 +3,26 @@ documents, the same updates, deletions, merges and an optimize, built both ways;
 query of a mix must give the same hits with the same scores, in the same order, the
 same totals and the same did-you-mean."""
 
-import math
-import shutil
 import sys
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from conftest import CORPORA, REPO, write
 from reader import index_writing, parallel
-from reader.columnar import ArrayMatcher, ColumnarTermsReader, ColumnarWriter
-from reader.hits import CountingTopCollector
+from reader.codec import ColumnarTermsReader
+from reader.columnar import ArrayMatcher, ColumnarWriter
 from reader.index import LibraryIndex, make_schema
 from reader.library import library_root
-from reader.query_compiler import compile_query
 
 sys.path.insert(0, str(REPO / "bench"))
 import corpus  # noqa: E402  (bench/corpus.py: the benchmark's generated library and query mix)
-
-
-def stock_writer(ix, **kwargs):
-    return SegmentWriter(ix, **kwargs)
-
-
-def answers(index: LibraryIndex, queries: list[str]) -> dict:
-    """What each query gives: raw scores of the top 60, the total, the page and suggestion
-    the product shows, and the newest-first page."""
-    searcher = index.searcher()
-    out = {}
-    for text in queries:
-        compiled = compile_query(text, searcher.reader(), index.vocabulary(), index.languages())
-        collector = CountingTopCollector(60)
-        searcher.search_with_collector(compiled.query, collector)
-        results = collector.results()
-        top = [(searcher.stored_fields(hit.docnum)["id"], hit.score) for hit in results[:60]]
-        shown = index.search(text, limit=10)
-        by_date = index.search(text, limit=10, sort="date")
-        out[text] = (len(results), top, shown.total, [h.id for h in shown.hits], shown.suggestion,
-                     [h.id for h in by_date.hits])
-    return out
+from differential import answers, differences, stock_writer  # noqa: E402  (the 10k run's own check)
 
 
 def assert_same(ours: dict, stock: dict) -> None:
     assert ours.keys() == stock.keys()
-    for text in ours:
-        total, top, *rest = ours[text]
-        stock_total, stock_top, *stock_rest = stock[text]
-        assert total == stock_total, text
-        assert [i for i, _ in top] == [i for i, _ in stock_top], text
-        for (_, a), (_, b) in zip(top, stock_top):
-            assert math.isclose(a, b, rel_tol=1e-6), (text, a, b)
-        assert rest == stock_rest, text
+    assert differences(ours, stock) == []
 
 
 def build_both(files: list, work, monkeypatch) -> tuple[LibraryIndex, LibraryIndex, list]:
