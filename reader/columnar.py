@@ -22,6 +22,7 @@ mapped into memory as it lies on disk.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import reduce
 
 import numpy as np
 from whoosh.matching import LeafMatcher, ReadTooFar
@@ -31,7 +32,7 @@ from whoosh.writing import SegmentWriter
 
 from reader.analysis import term_positions
 from reader.codec import POSTINGS_EXT, ColumnarCodec, ColumnarTermsReader, float32, is_columnar
-from reader.postings import FieldArrays, FieldPostings, write_file
+from reader.postings import FieldArrays, FieldPostings, runs, write_file
 
 
 class ColumnarWriter(SegmentWriter):
@@ -228,3 +229,22 @@ class ArrayMatcher(LeafMatcher):
 
     def score(self):
         return self.scorer.score(self) if self.scorer else self.weight()
+
+
+def phrase_docs(words: list[ArrayMatcher]) -> np.ndarray:
+    """The documents where the words stand one after the other, in order."""
+    docs = [m.doc_array() for m in words]
+    common = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), docs)
+    keys = None
+    for offset, word in enumerate(words):
+        if not common.size:
+            break
+        chosen = np.flatnonzero(np.isin(docs[offset], common, assume_unique=True))
+        starts, freqs = word.position_runs(chosen)
+        places = word.arrays.positions[runs(starts, freqs)].astype(np.int64) - offset
+        owners = np.repeat(docs[offset][chosen].astype(np.int64), freqs.astype(np.int64))
+        wanted = places >= 0
+        these = (owners[wanted] << 32) | places[wanted]  # unique: a term has a position once
+        keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
+        common = np.unique(keys >> 32)
+    return common if keys is not None else np.zeros(0, dtype=np.int64)

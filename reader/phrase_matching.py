@@ -8,19 +8,14 @@ keys (document, position − the word's offset in the phrase) that every word sh
 Each document found is then scored by moving the words' own matchers to it and adding
 their scores as Whoosh's intersection does, so results are the same to the last bit
 (the differential test in tests/test_columnar.py checks them against Whoosh's matcher).
+The array work itself is columnar.phrase_docs.
 """
 
 from __future__ import annotations
 
-from functools import reduce
-
-import numpy as np
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
-
-from reader.columnar import ArrayMatcher
-from reader.postings import runs
 
 
 class ColumnarPhrase(wq.Phrase):
@@ -37,8 +32,11 @@ class ColumnarPhrase(wq.Phrase):
             if (self.fieldname, text) not in reader:
                 return matching.NullMatcher()
             terms.append(wq.Term(self.fieldname, text))
+        # Here, not at the top: the window imports the query side at launch, numpy not yet.
+        from reader.columnar import ArrayMatcher, phrase_docs
+
         matchers = [term.matcher(searcher, context) for term in terms]
-        leaves = [_leaf(m) for m in matchers]
+        leaves = [_leaf(m, ArrayMatcher) for m in matchers]
         if any(leaf is None for leaf, _ in leaves):
             return super().matcher(searcher, context)
         deleted = frozenset().union(*(gone for _, gone in leaves))
@@ -50,32 +48,14 @@ class ColumnarPhrase(wq.Phrase):
         return result if self.boost == 1.0 else matching.WrappingMatcher(result, boost=self.boost)
 
 
-def _leaf(matcher) -> tuple[ArrayMatcher | None, frozenset]:
-    """A term matcher's columns, and the segment's deleted documents it filters out."""
+def _leaf(matcher, columns: type) -> tuple[object | None, frozenset]:
+    """A term matcher's columns (an ArrayMatcher), and the segment's deleted documents it
+    filters out."""
     if isinstance(matcher, FilterMatcher) and matcher._exclude:
         inner, deleted = matcher.child, frozenset(matcher._ids)
     else:
         inner, deleted = matcher, frozenset()
-    return (inner if isinstance(inner, ArrayMatcher) else None), deleted
-
-
-def phrase_docs(words: list[ArrayMatcher]) -> np.ndarray:
-    """The documents where the words stand one after the other, in order."""
-    docs = [m.doc_array() for m in words]
-    common = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), docs)
-    keys = None
-    for offset, word in enumerate(words):
-        if not common.size:
-            break
-        chosen = np.flatnonzero(np.isin(docs[offset], common, assume_unique=True))
-        starts, freqs = word.position_runs(chosen)
-        places = word.arrays.positions[runs(starts, freqs)].astype(np.int64) - offset
-        owners = np.repeat(docs[offset][chosen].astype(np.int64), freqs.astype(np.int64))
-        wanted = places >= 0
-        these = (owners[wanted] << 32) | places[wanted]  # unique: a term has a position once
-        keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
-        common = np.unique(keys >> 32)
-    return common if keys is not None else np.zeros(0, dtype=np.int64)
+    return (inner if isinstance(inner, columns) else None), deleted
 
 
 def _tree_score(matchers: list, doc: int) -> float:
