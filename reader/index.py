@@ -49,6 +49,7 @@ WRITER_LIMIT_MB = 128
 # A first build of a huge library commits every so many files: a crash or a cancel
 # then costs at most one part, and the next run goes on from there.
 COMMIT_EVERY = 50_000
+SEGMENT_ARTICLES = 12_500  # a worker's segment at most: sorting one peaks at ~25 MB per 1,000
 
 
 def make_schema() -> fields.Schema:
@@ -261,7 +262,7 @@ class LibraryIndex:
         notes = {e.id: text for e in candidates if (text := self.notes_text(e.id))}
         writer = batch.open_writer()
         done = 0
-        shared = (str(self.index_dir), befores, notes, WRITER_LIMIT_MB // workers)
+        shared = (str(self.index_dir), befores, notes, WRITER_LIMIT_MB // workers, SEGMENT_ARTICLES)
         for message in parallel.messages(index_part, parts, shared):
             if message[0] == "files":
                 _, count, infos = message
@@ -273,9 +274,8 @@ class LibraryIndex:
                 if progress:
                     progress(done, len(candidates))
             else:
-                _, segment, part_report, part_seen, touched, words = message
-                if segment is not None:
-                    batch.segments.append(segment)
+                _, segments, part_report, part_seen, touched, words = message
+                batch.segments.extend(segments)
                 batch.touched.extend(touched)
                 batch.words |= words
                 seen |= part_seen

@@ -202,10 +202,15 @@ class PartBatch(Batch):
 
 
 def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
-                notes: dict[str, str], limitmb: int, send: Callable[[tuple], None]) -> None:
-    """A worker process's whole job: its files into one new segment of the index."""
-    writer = segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
-    part = PartBatch(writer, notes)
+                notes: dict[str, str], limitmb: int, most: int, send: Callable[[tuple], None]) -> None:
+    """A worker process's whole job: its files into new segments of the index, each of at
+    most `most` articles (a segment is sorted in memory when finished: a worker's memory
+    then does not grow with the library)."""
+    def new_writer():
+        return segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+
+    part = PartBatch(new_writer(), notes)
+    segments = []
     report = IndexReport("")
     seen: set[str] = set()
     reported = 0
@@ -214,13 +219,15 @@ def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, File
         if n % WORKER_REPORT_EVERY == 0 or n == len(entries):
             send(("files", n - reported, part.unsent()))
             reported = n
-    if writer._added:
-        segment = writer._finalize_segment()
+        if part.writer.doc_count() >= most and n < len(entries):
+            segments.append(part.writer._finalize_segment())
+            part.writer = new_writer()
+    if part.writer._added:
+        segments.append(part.writer._finalize_segment())
     else:
-        segment = None
-        writer._close_segment()
+        part.writer._close_segment()
     # The temporary folder is shared with the parent's writer, which removes it.
-    send(("done", segment, report, seen, part.touched, part.folded_words()))
+    send(("done", segments, report, seen, part.touched, part.folded_words()))
 
 
 def renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:

@@ -111,13 +111,25 @@ class FieldPostings:
             names = [name for name, kept in zip(names, present.tolist()) if kept]
         # Stable: within a term, postings keep their arrival order, which is ascending
         # by document (documents are added, and segments merged, in document order).
+        # Each arrival-order array is let go as soon as it is sorted: at flush, memory is
+        # what a build peaks at.
         order = np.argsort(terms, kind="stable")
-        freqs = np.frombuffer(self.freqs, dtype=np.uint32)
-        old_starts = np.concatenate(([0], np.cumsum(freqs, dtype=np.int64)[:-1]))
-        sorted_freqs = freqs[order]
-        positions = gathered(np.frombuffer(self.positions, dtype=np.uint32), old_starts[order], sorted_freqs)
         starts = np.searchsorted(terms[order], np.arange(len(names) + 1)).astype(np.int64)
+        del terms
+        self.terms = array("I")
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)
+        total = int(freqs.sum(dtype=np.int64))
+        offsets = np.uint32 if total < 2**32 else np.int64
+        old_starts = np.concatenate(([0], np.cumsum(freqs, dtype=offsets)[:-1])).astype(offsets)[order]
+        sorted_freqs = freqs[order]
+        del freqs
+        self.freqs = array("I")
+        positions = gathered(np.frombuffer(self.positions, dtype=np.uint32), old_starts, sorted_freqs)
+        del old_starts
+        self.positions = array("I")
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        del order
+        self.docs = array("I")
         lengths = np.zeros(doccount, dtype=np.uint8)
         lengths[np.frombuffer(self.length_docs, dtype=np.uint32)] = np.frombuffer(self.length_bytes, dtype=np.uint8)
         blob = b"\0".join(t.encode("utf-8") for t in names)

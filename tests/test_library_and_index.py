@@ -289,6 +289,22 @@ def test_a_huge_first_build_commits_in_parts_and_a_cancel_keeps_the_parts_done(l
     assert index.search("firstversion").total == MANY and len(index.articles()) == MANY
 
 
+@pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
+def test_a_worker_starts_a_new_segment_past_its_limit_and_every_article_is_found(library, data, monkeypatch):
+    import reader.index as index_module
+
+    monkeypatch.setattr(index_module, "SEGMENT_ARTICLES", 100)  # 12,500 in real life
+    write_many(library, "capped")
+    index = LibraryIndex(library_root(library), data)
+    assert report_counts(index.update()) == (MANY, 0, 0, 0, 0)
+    sizes = sorted(s.doc_count_all() for s in index._ix._segments())
+    assert sum(sizes) == MANY and len(sizes) >= 6 and max(sizes) <= 100
+    assert index.search("capped").total == MANY
+    for n in (0, 99, 100, 101, 333, MANY - 1):
+        assert [h.id for h in index.search(f"uniq{n}x").hits] == [f"batch/{n % 7}/article-{n}.md"]
+    assert index.search('"unique word uniq7x"').total == 1
+
+
 def test_a_worker_process_writes_with_the_whoosh_fixes_applied():
     """A worker imports only the module that writes; the fixes (field lengths in memory,
     spilled runs in chunks) must come with it, or a big build is half again as slow."""
