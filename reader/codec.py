@@ -95,6 +95,15 @@ class ColumnarTermsReader(base.TermsReader):
             self._postings = SegmentPostings(self.path)
         return self._postings.fields
 
+    def _found(self, fieldname: str, tbytes: bytes):
+        """A columnar field's arrays and the term's number; KeyError (as Whoosh expects of
+        frequency lookups) if the segment lacks it."""
+        arrays = self.fields[fieldname]
+        number = arrays.number(tbytes)
+        if number is None:
+            raise KeyError(tbytes)
+        return arrays, number
+
     def _number(self, fieldname: str, tbytes: bytes) -> int:
         number = self.fields[fieldname].number(tbytes)
         if number is None:
@@ -135,19 +144,13 @@ class ColumnarTermsReader(base.TermsReader):
     def frequency(self, fieldname, tbytes):
         if fieldname not in self.columnar:
             return self.w3.frequency(fieldname, tbytes)
-        arrays = self.fields[fieldname]
-        number = arrays.number(tbytes)
-        if number is None:
-            raise KeyError(tbytes)
+        arrays, number = self._found(fieldname, tbytes)
         return float32(arrays.total[number] * arrays.boost)
 
     def doc_frequency(self, fieldname, tbytes):
         if fieldname not in self.columnar:
             return self.w3.doc_frequency(fieldname, tbytes)
-        arrays = self.fields[fieldname]
-        number = arrays.number(tbytes)
-        if number is None:
-            raise KeyError(tbytes)
+        arrays, number = self._found(fieldname, tbytes)
         return int(arrays.starts[number + 1] - arrays.starts[number])
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
