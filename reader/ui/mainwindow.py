@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
 
     def _on_listing(self, refreshed: Refreshed) -> None:
         self._apply_refreshed(refreshed)
+        self.search.prepare()
         if refreshed.articles:
             self._restore_last_article()
 

@@ -110,6 +110,11 @@ class SearchPane(QWidget):
                           lambda results: self._on_results(seq, results), lambda message: self._on_failed(seq, message),
                           stale=lambda: seq != self.seq)
 
+    def prepare(self) -> None:
+        """Get the searcher thread ready for the first query (the list is on screen by now)."""
+        if self.workers is not None:
+            self.workers.call(self.workers.searcher, lambda svc: svc.prepare_search())
+
     def refresh(self) -> None:
         """Ask again (the library changed under the results)."""
         if self.active:
