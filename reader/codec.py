@@ -2,20 +2,25 @@
 text fields held in columns (reader.postings) instead of W3's posting blocks.
 
 This module is what an index's table of contents names (the codec is pickled into it),
-so it stays light: opening an index to check it imports neither numpy nor the columns;
-they are read when a search or a merge first asks for a term. Writing and matching over
-the columns are in reader.columnar.
+and what every search reads through, so it stays light: opening an index to check it
+maps no columns, and a word search steps them through memoryviews without numpy (whose
+import alone costs ~100 ms of a one-shot search). `ArrayMatcher` is one term's postings.
+Writing, merging and phrases, which do need numpy, are in reader.columnar.
 """
 
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import struct
+import sys
 from bisect import bisect_left
+from itertools import accumulate
 
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.matching import LeafMatcher, ReadTooFar
 from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -90,8 +95,6 @@ class ColumnarTermsReader(base.TermsReader):
         """The columnar fields (reader.postings.FieldArrays), read on first use: opening
         an index to check it (every launch, every re-check) needs neither them nor numpy."""
         if self._postings is None:
-            from reader.postings import SegmentPostings
-
             self._postings = SegmentPostings(self.path)
         return self._postings.fields
 
@@ -156,8 +159,6 @@ class ColumnarTermsReader(base.TermsReader):
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         if fieldname not in self.columnar:
             return self.w3.matcher(fieldname, tbytes, format_, scorer=scorer)
-        from reader.columnar import ArrayMatcher
-
         arrays = self.fields[fieldname]
         return ArrayMatcher(arrays, self._number(fieldname, tbytes), format_, (fieldname, tbytes), scorer)
 
@@ -179,3 +180,195 @@ def _term_info(arrays, number: int) -> TermInfo:
         minlength=byte_to_length(int(arrays.shortest[number])), maxlength=byte_to_length(int(arrays.longest[number])),
         maxweight=float32(arrays.top[number] * arrays.boost), minid=int(arrays.docs[start]), maxid=int(arrays.docs[end - 1]),
     )
+
+
+_CODES = {"<i8": "q", "<u4": "I", "|u1": "B", "<f8": "d"}
+
+
+class FieldArrays:
+    """One field's postings as read from a segment's file: views into its memory map.
+    Memoryviews, not numpy: a word search steps Python lists made from them, and needs
+    no numpy (100 ms to import); phrases and merges ask for numpy views (`array`)."""
+
+    def __init__(self, boost: float, views: dict):
+        self.boost = boost
+        self._views = views
+        self.starts, self.docs, self.freqs = views["starts"], views["docs"], views["freqs"]
+        self.positions, self.lengths = views["positions"], views["lengths"]
+        self.total, self.top = views["total"], views["top"]
+        self.shortest, self.longest = views["shortest"], views["longest"]
+        self.term_count = len(self.starts) - 1
+        self._numbers: dict[bytes, int] | None = None
+        self._position_starts = None
+        self._term_position_starts = None
+
+    def array(self, name: str):
+        """A column as a numpy array (no copy)."""
+        import numpy as np
+
+        view = self._views[name]
+        if isinstance(view, np.ndarray):
+            return view
+        return np.frombuffer(view, dtype=view.format) if len(view) else np.zeros(0, dtype=view.format)
+
+    def term_list(self) -> list[str]:
+        return [t.decode("utf-8") for t in self.term_bytes()]
+
+    def term_bytes(self) -> list[bytes]:
+        return bytes(self._views["terms"]).split(b"\0") if self.term_count else []
+
+    def number(self, term: bytes) -> int | None:
+        """The term's number in this field, or None (the lookup table is made on first use)."""
+        if self._numbers is None:
+            self._numbers = {t: n for n, t in enumerate(self.term_bytes())}
+        return self._numbers.get(term)
+
+    def position_starts(self):
+        """Where each posting's positions begin, and the last one ends (numpy, for merges)."""
+        if self._position_starts is None:
+            import numpy as np
+
+            self._position_starts = np.concatenate(([0], np.cumsum(self.array("freqs"), dtype=np.int64)))
+        return self._position_starts
+
+    def term_position_start(self, number: int) -> int:
+        """Where a term's positions begin (a term has as many as its total frequency)."""
+        if self._term_position_starts is None:
+            self._term_position_starts = list(accumulate(self.total, initial=0))
+        return self._term_position_starts[number]
+
+
+class SegmentPostings:
+    """A segment's columnar postings file, mapped into memory."""
+
+    def __init__(self, path: str):
+        directory, base = read_directory(path)
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        data = memoryview(self._map)
+        self.doccount = directory["doccount"]
+        self.fields: dict[str, FieldArrays] = {}
+        for name, entry in directory["fields"].items():
+            views = {key: _view(data, kind, base + offset, count) for key, (kind, offset, count) in entry["arrays"].items()}
+            self.fields[name] = FieldArrays(entry["boost"], views)
+
+    def close(self) -> None:
+        # The views keep the map open: it is closed when the last of them goes.
+        self.fields = {}
+
+
+def _view(data: memoryview, kind: str, offset: int, count: int):
+    code = _CODES.get(kind)
+    if code is None or (sys.byteorder != "little" and kind[0] == "<"):
+        import numpy as np  # another byte order, or a type memoryview cannot read
+
+        return np.frombuffer(data, dtype=np.dtype(kind), count=count, offset=offset) if count else np.zeros(0, kind)
+    size = struct.calcsize(code)
+    return data[offset:offset + count * size].cast(code)
+
+
+class ArrayMatcher(LeafMatcher):
+    """One term's postings in one segment, read from the columns: the documents and
+    frequencies as lists (stepping a list is Python's fastest), positions on demand."""
+
+    def __init__(self, arrays: FieldArrays, number: int, format_, term, scorer, position: int = 0):
+        self.arrays = arrays
+        self.number = number
+        self.format = format_
+        self._term = term
+        self.scorer = scorer
+        self._start = int(arrays.starts[number])
+        self._end = int(arrays.starts[number + 1])
+        self._ids = arrays.docs[self._start:self._end].tolist()
+        self._freqs = arrays.freqs[self._start:self._end].tolist()
+        self._boost = arrays.boost
+        self._places: list[int] | None = None
+        self._i = position
+
+    def copy(self):
+        return ArrayMatcher(self.arrays, self.number, self.format, self._term, self.scorer, self._i)
+
+    def is_active(self):
+        return self._i < len(self._ids)
+
+    def reset(self):
+        self._i = 0
+
+    def id(self):
+        return self._ids[self._i]
+
+    def next(self):
+        if self._i >= len(self._ids):
+            raise ReadTooFar
+        self._i += 1
+
+    def skip_to(self, target):
+        if self._i >= len(self._ids):
+            raise ReadTooFar
+        if target > self._ids[self._i]:
+            self._i = bisect_left(self._ids, target, self._i)
+
+    def all_ids(self):
+        return iter(self._ids[self._i:])
+
+    def weight(self):
+        return self._freqs[self._i] * self._boost
+
+    def doc_array(self):
+        """Every document of the term (deleted ones too) as a numpy array, for phrases."""
+        return self.arrays.array("docs")[self._start:self._end]
+
+    def _position_starts(self) -> list[int]:
+        if self._places is None:
+            base = self.arrays.term_position_start(self.number)
+            self._places = list(accumulate(self._freqs, initial=base))
+        return self._places
+
+    def position_runs(self, postings):
+        """Where the positions of some of the term's postings (a numpy array of their
+        numbers within the term) begin, and how many each has: for phrases."""
+        import numpy as np
+
+        starts = np.asarray(self._position_starts(), dtype=np.int64)
+        return starts[postings], self.arrays.array("freqs")[self._start:self._end][postings]
+
+    def positions(self) -> list[int]:
+        """Where the term occurs in the current document."""
+        places = self._position_starts()
+        i = self._i
+        return self.arrays.positions[places[i]:places[i + 1]].tolist()
+
+    def value(self):
+        return self.format.encode(self.positions())
+
+    def value_as(self, astype):
+        if astype == "positions":
+            return self.positions()
+        return self.format.decoder(astype)(self.value())
+
+    def supports_block_quality(self):
+        return False  # one block: whole-list quality would only repeat max_quality()
+
+    def max_quality(self):
+        return self.scorer.max_quality() if self.scorer else self.block_max_weight()
+
+    def block_quality(self):
+        return self.max_quality()
+
+    def block_max_weight(self):
+        return float32(self.arrays.top[self.number] * self._boost)
+
+    def block_min_length(self):
+        return byte_to_length(int(self.arrays.shortest[self.number]))
+
+    def block_max_length(self):
+        return byte_to_length(int(self.arrays.longest[self.number]))
+
+    def block_min_id(self):
+        return self._ids[0]
+
+    def block_max_id(self):
+        return self._ids[-1]
+
+    def score(self):
+        return self.scorer.score(self) if self.scorer else self.weight()

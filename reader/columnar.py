@@ -21,18 +21,15 @@ mapped into memory as it lies on disk.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from functools import reduce
 
 import numpy as np
-from whoosh.matching import LeafMatcher, ReadTooFar
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from reader.analysis import term_positions
-from reader.codec import POSTINGS_EXT, ColumnarCodec, ColumnarTermsReader, float32, is_columnar
-from reader.postings import FieldArrays, FieldPostings, runs, write_file
+from reader.codec import POSTINGS_EXT, ArrayMatcher, ColumnarCodec, ColumnarTermsReader, is_columnar
+from reader.postings import FieldPostings, runs, write_file
 
 
 class ColumnarWriter(SegmentWriter):
@@ -127,110 +124,6 @@ def _w3_postings(reader, source: "ColumnarTermsReader"):
             matcher.next()
 
 
-class ArrayMatcher(LeafMatcher):
-    """One term's postings in one segment, read from the columns: the documents and
-    frequencies as lists (stepping a list is Python's fastest), positions on demand."""
-
-    def __init__(self, arrays: FieldArrays, number: int, format_, term, scorer, position: int = 0):
-        self.arrays = arrays
-        self.number = number
-        self.format = format_
-        self._term = term
-        self.scorer = scorer
-        self._start = int(arrays.starts[number])
-        self._end = int(arrays.starts[number + 1])
-        self._ids = arrays.docs[self._start:self._end].tolist()
-        self._freqs = arrays.freqs[self._start:self._end].tolist()
-        self._boost = arrays.boost
-        self._places: np.ndarray | None = None
-        self._i = position
-
-    def copy(self):
-        return ArrayMatcher(self.arrays, self.number, self.format, self._term, self.scorer, self._i)
-
-    def is_active(self):
-        return self._i < len(self._ids)
-
-    def reset(self):
-        self._i = 0
-
-    def id(self):
-        return self._ids[self._i]
-
-    def next(self):
-        if self._i >= len(self._ids):
-            raise ReadTooFar
-        self._i += 1
-
-    def skip_to(self, target):
-        if self._i >= len(self._ids):
-            raise ReadTooFar
-        if target > self._ids[self._i]:
-            self._i = bisect_left(self._ids, target, self._i)
-
-    def all_ids(self):
-        return iter(self._ids[self._i:])
-
-    def weight(self):
-        return self._freqs[self._i] * self._boost
-
-    def doc_array(self) -> np.ndarray:
-        """Every document of the term (deleted ones too), as the column holds them."""
-        return self.arrays.docs[self._start:self._end]
-
-    def _position_starts(self) -> np.ndarray:
-        if self._places is None:
-            base = int(self.arrays.term_position_starts()[self.number])
-            freqs = self.arrays.freqs[self._start:self._end]
-            self._places = base + np.concatenate(([0], np.cumsum(freqs, dtype=np.int64)))
-        return self._places
-
-    def position_runs(self, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where the positions of some of the term's postings begin, and how many each has."""
-        return self._position_starts()[postings], self.arrays.freqs[self._start:self._end][postings]
-
-    def positions(self) -> list[int]:
-        """Where the term occurs in the current document."""
-        places = self._position_starts()
-        i = self._i
-        return self.arrays.positions[places[i]:places[i + 1]].tolist()
-
-    def value(self):
-        return self.format.encode(self.positions())
-
-    def value_as(self, astype):
-        if astype == "positions":
-            return self.positions()
-        return self.format.decoder(astype)(self.value())
-
-    def supports_block_quality(self):
-        return False  # one block: whole-list quality would only repeat max_quality()
-
-    def max_quality(self):
-        return self.scorer.max_quality() if self.scorer else self.block_max_weight()
-
-    def block_quality(self):
-        return self.max_quality()
-
-    def block_max_weight(self):
-        return float32(self.arrays.top[self.number] * self._boost)
-
-    def block_min_length(self):
-        return byte_to_length(int(self.arrays.shortest[self.number]))
-
-    def block_max_length(self):
-        return byte_to_length(int(self.arrays.longest[self.number]))
-
-    def block_min_id(self):
-        return self._ids[0]
-
-    def block_max_id(self):
-        return self._ids[-1]
-
-    def score(self):
-        return self.scorer.score(self) if self.scorer else self.weight()
-
-
 def phrase_docs(words: list[ArrayMatcher]) -> np.ndarray:
     """The documents where the words stand one after the other, in order."""
     docs = [m.doc_array() for m in words]
@@ -241,7 +134,7 @@ def phrase_docs(words: list[ArrayMatcher]) -> np.ndarray:
             break
         chosen = np.flatnonzero(np.isin(docs[offset], common, assume_unique=True))
         starts, freqs = word.position_runs(chosen)
-        places = word.arrays.positions[runs(starts, freqs)].astype(np.int64) - offset
+        places = word.arrays.array("positions")[runs(starts, freqs)].astype(np.int64) - offset
         owners = np.repeat(docs[offset][chosen].astype(np.int64), freqs.astype(np.int64))
         wanted = places >= 0
         these = (owners[wanted] << 32) | places[wanted]  # unique: a term has a position once

@@ -22,14 +22,13 @@ these arrays into Whoosh as a codec.
 from __future__ import annotations
 
 import json
-import mmap
 from array import array
 from itertools import chain, repeat
 
 import numpy as np
 from whoosh.util.numeric import length_to_byte
 
-from reader.codec import ALIGN as _ALIGN, MAGIC, read_directory
+from reader.codec import ALIGN as _ALIGN, MAGIC, FieldArrays
 
 
 
@@ -77,21 +76,21 @@ class FieldPostings:
         self.length_bytes.append(length_to_byte(length))
         return length
 
-    def add_arrays(self, other: "FieldArrays", docmap: np.ndarray) -> None:
+    def add_arrays(self, other: FieldArrays, docmap: np.ndarray) -> None:
         """Another segment's postings of this field, its documents renumbered by docmap
         (old number -> new, -1 for a deleted document, whose postings are dropped)."""
-        new_docs = docmap[other.docs]
+        new_docs = docmap[other.array("docs")]
         kept = np.flatnonzero(new_docs >= 0)
         local = np.fromiter(map(self._term_id, other.term_list()), dtype=np.uint32, count=other.term_count)
-        term_of_posting = np.repeat(np.arange(other.term_count, dtype=np.uint32), np.diff(other.starts))
+        term_of_posting = np.repeat(np.arange(other.term_count, dtype=np.uint32), np.diff(other.array("starts")))
         self.terms.frombytes(local[term_of_posting[kept]].tobytes())
         self.docs.frombytes(new_docs[kept].astype(np.uint32).tobytes())
-        freqs = other.freqs[kept]
+        freqs = other.array("freqs")[kept]
         self.freqs.frombytes(freqs.tobytes())
-        self.positions.frombytes(gathered(other.positions, other.position_starts()[kept], freqs).tobytes())
+        self.positions.frombytes(gathered(other.array("positions"), other.position_starts()[kept], freqs).tobytes())
         live = np.flatnonzero(docmap >= 0)
         self.length_docs.frombytes(docmap[live].astype(np.uint32).tobytes())
-        self.length_bytes.frombytes(other.lengths[live].tobytes())
+        self.length_bytes.frombytes(other.array("lengths")[live].tobytes())
 
     def _term_id(self, term: str) -> int:
         found = self.ids.get(term)
@@ -202,71 +201,3 @@ def write_file(handle, fields: dict[str, tuple[float, dict[str, np.ndarray]]], d
     for values in chunks:
         handle.write(values.tobytes())
         handle.write(bytes(-values.nbytes % _ALIGN))
-
-
-class FieldArrays:
-    """One field's postings as read from a segment's file (views into its memory map)."""
-
-    def __init__(self, boost: float, arrays: dict[str, np.ndarray]):
-        self.boost = boost
-        self.starts = arrays["starts"]
-        self.docs = arrays["docs"]
-        self.freqs = arrays["freqs"]
-        self.positions = arrays["positions"]
-        self.lengths = arrays["lengths"]
-        self.total, self.top = arrays["total"], arrays["top"]
-        self.shortest, self.longest = arrays["shortest"], arrays["longest"]
-        self._blob = arrays["terms"]
-        self.term_count = len(self.starts) - 1
-        self._numbers: dict[bytes, int] | None = None
-        self._position_starts: np.ndarray | None = None
-        self._term_position_starts: np.ndarray | None = None
-
-    def term_list(self) -> list[str]:
-        return [t.decode("utf-8") for t in self.term_bytes()]
-
-    def term_bytes(self) -> list[bytes]:
-        return self._blob.tobytes().split(b"\0") if self.term_count else []
-
-    def number(self, term: bytes) -> int | None:
-        """The term's number in this field, or None (the lookup table is made on first use)."""
-        if self._numbers is None:
-            self._numbers = {t: n for n, t in enumerate(self.term_bytes())}
-        return self._numbers.get(term)
-
-    def position_starts(self) -> np.ndarray:
-        """Where each posting's positions begin (and the last one ends)."""
-        if self._position_starts is None:
-            self._position_starts = np.concatenate(([0], np.cumsum(self.freqs, dtype=np.int64)))
-        return self._position_starts
-
-
-    def term_position_starts(self) -> np.ndarray:
-        """Where each term's positions begin (a term has as many as its total frequency)."""
-        if self._term_position_starts is None:
-            self._term_position_starts = np.concatenate(([0], np.cumsum(self.total, dtype=np.int64)))
-        return self._term_position_starts
-
-
-class SegmentPostings:
-    """A segment's columnar postings file, mapped into memory."""
-
-    def __init__(self, path: str):
-        directory, base = read_directory(path)
-        with open(path, "rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        self.doccount = directory["doccount"]
-        self.fields: dict[str, FieldArrays] = {}
-        for name, entry in directory["fields"].items():
-            arrays = {key: self._array(kind, base + offset, count)
-                      for key, (kind, offset, count) in entry["arrays"].items()}
-            self.fields[name] = FieldArrays(entry["boost"], arrays)
-
-    def _array(self, kind: str, offset: int, count: int) -> np.ndarray:
-        if not count:
-            return np.zeros(0, dtype=np.dtype(kind))
-        return np.frombuffer(self._map, dtype=np.dtype(kind), count=count, offset=offset)
-
-    def close(self) -> None:
-        # The arrays are views into the map: it is closed when the last of them goes.
-        self.fields = {}

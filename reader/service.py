@@ -138,9 +138,9 @@ class ReaderService:
 
     def prepare_search(self) -> None:
         """Make the first search as quick as the next: open the index, read its vocabulary
-        and languages, and map each segment's columns with their term tables (numpy comes
-        with them). The window asks this on its searcher thread once the list is shown, so
-        the first words typed do not wait for it (p95 of keystroke to results 560 ms)."""
+        and languages, and map each segment's columns with their term tables. The window
+        asks this on its searcher thread once the list is shown, so the first words typed
+        need not wait for it."""
         from reader.hits import ranked  # noqa: F401 - the searching side, imported now
 
         self.index.open(repair=False)

@@ -144,3 +144,20 @@ def test_checking_an_index_reads_no_columns_and_imports_no_numpy(tmp_path):
               "r = i.update(); assert r.unchanged == 1, r; print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_word_search_needs_no_numpy_and_a_phrase_gets_it(tmp_path):
+    """A one-shot search pays for what it uses: numpy's import (~100 ms) only for phrases."""
+    import subprocess
+
+    library = tmp_path / "library"
+    write(library, "a.md", "# A\nalpha beta gamma words\n")
+    write(library, "b.md", "# B\nbeta alpha words\n")
+    LibraryIndex(library_root(library), tmp_path / "data").update()
+    script = ("import sys; from pathlib import Path; from reader.index import LibraryIndex; "
+              "from reader.library import library_root; "
+              f"i = LibraryIndex(library_root({str(library)!r}), Path({str(tmp_path / 'data')!r})); i.open(); "
+              "w = [h.id for h in i.search('alpha').hits]; before = 'numpy' in sys.modules; "
+              "p = [h.id for h in i.search('\"alpha beta\"').hits]; print(sorted(w), before, p, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['a.md', 'b.md'] False ['a.md'] True", out.stderr
