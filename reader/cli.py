@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("article", help="the article's id (its path inside the library)")
     show.add_argument("--json", action="store_true", help="one JSON object")
 
+    desktop = sub.add_parser("install-desktop", help="put Article Reader in this user's desktop menu")
+    desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
+
     add_notes_parser(sub)
     return parser
 
@@ -241,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         from reader.app import main as gui_main
 
         return gui_main(library=getattr(args, "gui_library", None) or args.library, data=args.data_dir)
+    if args.command == "install-desktop":
+        return cmd_install_desktop(args)
     try:
         ctx = Context(args)
     except CommandError as exc:
@@ -262,6 +267,24 @@ def main(argv: list[str] | None = None) -> int:
             ctx.close()
         except Exception:  # noqa: BLE001
             pass
+
+
+def cmd_install_desktop(args) -> int:
+    from reader import desktop_entry
+
+    try:
+        if args.uninstall:
+            removed = desktop_entry.uninstall()
+            for path in removed:
+                print(f"removed {path}")
+            if not removed:
+                print("nothing to remove: the menu entry was not installed")
+            return 0
+        for path in desktop_entry.install():
+            print(f"wrote {path}")
+        return 0
+    except OSError as exc:
+        return _fail(f"cannot {'remove' if args.uninstall else 'install'} the menu entry: {exc}")
 
 
 def _fail(message: str) -> int:

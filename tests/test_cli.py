@@ -1,9 +1,11 @@
 """The `article-reader` command, run as an installed program in a subprocess."""
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +171,42 @@ def test_the_wheel_ships_the_sample_library(tmp_path):
     found = subprocess.run([sys.executable, "-c", "from reader.locations import sample_library as s; print(s())"],
                            capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(target)}, timeout=60)
     assert found.stdout.strip() == str(target / "reader" / "sample_library")
+
+
+def test_install_desktop_puts_a_valid_menu_entry_and_icon_where_menus_look_then_takes_them_away(cli, tmp_path):
+    import configparser
+
+    cli.env.pop("XDG_DATA_HOME", None)
+    home = Path(cli.env["HOME"])
+    before = {p for p in tmp_path.rglob("*")}
+    proc = cli("install-desktop")
+    entry = home / ".local/share/applications/article-reader.desktop"
+    icon = home / ".local/share/icons/hicolor/scalable/apps/article-reader.svg"
+    assert proc.stdout.split() == ["wrote", str(entry), "wrote", str(icon)]
+    parsed = configparser.ConfigParser(interpolation=None)
+    parsed.read(entry, encoding="utf-8")
+    values = parsed["Desktop Entry"]
+    assert values["Exec"] == f"{cli.exe} gui" and values["TryExec"] == cli.exe and values["Icon"] == "article-reader"
+    assert icon.read_bytes().startswith(b"<svg") or b"<svg" in icon.read_bytes()[:400]
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+    written = {p for p in tmp_path.rglob("*")} - before
+    assert all(p == home / ".local" or home / ".local" in p.parents for p in written)  # nowhere else
+
+    cli.env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    cli("install-desktop")
+    assert (tmp_path / "xdg/applications/article-reader.desktop").is_file()
+
+    cli.env.pop("XDG_DATA_HOME")
+    assert cli("install-desktop", "--uninstall").stdout.split() == ["removed", str(entry), "removed", str(icon)]
+    assert not entry.exists() and not icon.exists()
+    assert "nothing to remove" in cli("install-desktop", "--uninstall").stdout
+
+
+def test_a_program_path_with_spaces_is_quoted_as_the_desktop_entry_spec_says():
+    from reader.desktop_entry import exec_quoted
+
+    assert exec_quoted("/usr/bin/article-reader") == "/usr/bin/article-reader"
+    assert exec_quoted("/home/ann/my apps/bin/article-reader") == '"/home/ann/my apps/bin/article-reader"'
+    assert exec_quoted('/x/$a"b') == '"/x/\\\\$a\\\\"b"'

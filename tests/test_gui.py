@@ -89,6 +89,17 @@ def test_clicking_a_row_opens_the_article_and_marks_it_read(qtbot, window):
     assert not (isinstance(font, QFont) and font.bold())
 
 
+def test_the_window_title_names_the_library_then_the_open_article(qtbot, window, sample_copy):
+    assert window.windowTitle() == f"{sample_copy.name} — Article Reader"
+    view = library_view(window)
+    click_row(qtbot, view, 2)
+    wait_article(qtbot, window, "Japan-US Drills Near Russia Draw a Diplomatic Protest")
+    assert window.windowTitle() == (f"Japan-US Drills Near Russia Draw a Diplomatic Protest — {sample_copy.name}"
+                                    " — Article Reader")
+    qtbot.keyClick(window, Qt.Key_Right, Qt.AltModifier)
+    qtbot.waitUntil(lambda: window.windowTitle().startswith(window.library.info(window.current_id).title + " — "))
+
+
 def test_enter_on_a_row_opens_it(qtbot, window):
     view = library_view(window)
     view.setFocus()

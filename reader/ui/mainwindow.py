@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
 
     def _start_library(self, root: Path) -> None:
         self.root = root
-        self.setWindowTitle(f"Article Reader — {root.name}")
+        self.setWindowTitle(f"{root.name} — Article Reader")
         reading = ReadingState(library_state_dir(self.data, root) / "reading.json")
         self.library.model.set_read(set(reading.read))
         self.workers = Workers(self, root, self.data)
@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         neighbours = tuple(Neighbour(i, self._title_of(i)) if i else None for i in self.navigation.neighbours(ids))
         terms = self.search.highlight if source == "search" else None
         self.reading.open(article_id, neighbours, terms, note_id)
+        self.setWindowTitle(f"{self._title_of(article_id)} — {self.root.name} — Article Reader")
         self.live.watch_file(self.root / article_id if self.root else None)
 
     def _restore_last_article(self) -> None:
