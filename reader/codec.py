@@ -108,10 +108,11 @@ class ColumnarTermsReader(base.TermsReader):
         return arrays, number
 
     def _number(self, fieldname: str, tbytes: bytes) -> int:
-        number = self.fields[fieldname].number(tbytes)
-        if number is None:
-            raise TermNotFound(f"{fieldname}:{tbytes!r}")
-        return number
+        """The term's number; TermNotFound (as Whoosh expects of term lookups) if absent."""
+        try:
+            return self._found(fieldname, tbytes)[1]
+        except KeyError:
+            raise TermNotFound(f"{fieldname}:{tbytes!r}") from None
 
     def __contains__(self, term):
         fieldname, tbytes = term
@@ -198,6 +199,7 @@ class FieldArrays:
         self.total, self.top = views["total"], views["top"]
         self.shortest, self.longest = views["shortest"], views["longest"]
         self.term_count = len(self.starts) - 1
+        self._terms: list[bytes] | None = None
         self._numbers: dict[bytes, int] | None = None
         self._position_starts = None
         self._term_position_starts = None
@@ -215,7 +217,10 @@ class FieldArrays:
         return [t.decode("utf-8") for t in self.term_bytes()]
 
     def term_bytes(self) -> list[bytes]:
-        return bytes(self._views["terms"]).split(b"\0") if self.term_count else []
+        """The field's terms in order (split from the file once, on first use)."""
+        if self._terms is None:
+            self._terms = bytes(self._views["terms"]).split(b"\0") if self.term_count else []
+        return self._terms
 
     def number(self, term: bytes) -> int | None:
         """The term's number in this field, or None (the lookup table is made on first use)."""

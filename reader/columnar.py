@@ -1,4 +1,4 @@
-"""Writing and matching the columnar postings of the index's own codec (reader.codec):
+"""Writing and merging the columnar postings of the index's own codec (reader.codec):
 Whoosh's W3 format, with the postings of the positional text fields (title, body,
 authors, tags, source, notes) held in columns (reader.postings).
 
@@ -11,9 +11,11 @@ are kept. What changes, for the positional fields only:
   arrays are written once, sorted, when the segment is finished;
 - merging (MERGE_SMALL, optimize): a segment's arrays are appended whole, documents
   renumbered and deleted ones dropped in numpy, not re-read posting by posting;
-- reading: `ArrayMatcher` walks a term's slice of the arrays; its term statistics are
-  exactly those W3 would store (as float32 and length bytes), so scores, pruning and
-  order are the same — a differential test builds both formats and compares them.
+- phrases: `phrase_docs` finds a phrase's documents for a whole segment in numpy.
+
+Reading (reader.codec's `ArrayMatcher`) gives term statistics exactly as W3 would store
+them (float32 and length bytes), so scores, pruning and order are the same — a
+differential test builds both formats and compares them.
 
 Segments of this codec are not assembled into a compound file: the postings file is
 mapped into memory as it lies on disk.

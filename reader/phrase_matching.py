@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
+
+from reader.whoosh_fixes import unfiltered
 
 
 class ColumnarPhrase(wq.Phrase):
@@ -51,10 +52,7 @@ class ColumnarPhrase(wq.Phrase):
 def _leaf(matcher, columns: type) -> tuple[object | None, frozenset]:
     """A term matcher's columns (an ArrayMatcher), and the segment's deleted documents it
     filters out."""
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        inner, deleted = matcher.child, frozenset(matcher._ids)
-    else:
-        inner, deleted = matcher, frozenset()
+    inner, deleted = unfiltered(matcher)
     return (inner if isinstance(inner, columns) else None), deleted
 
 

@@ -15,8 +15,8 @@ that readers map into memory without copying. Per field it holds:
     stats      per term: total frequency, highest frequency, shortest and longest
                document (as length bytes) — Whoosh's TermInfo, for scoring
 
-Nothing here imports Whoosh's writing or reading machinery: reader.columnar plugs
-these arrays into Whoosh as a codec.
+This module writes them (numpy); reader.codec reads them back without numpy, and
+reader.columnar plugs both into Whoosh's writer.
 """
 
 from __future__ import annotations
@@ -45,9 +45,6 @@ class FieldPostings:
         self.length_docs = array("I")
         self.length_bytes = array("B")
 
-    def __len__(self) -> int:
-        return len(self.docs)
-
     def mark(self) -> tuple[int, ...]:
         return len(self.docs), len(self.positions), len(self.length_docs)
 
@@ -62,11 +59,7 @@ class FieldPostings:
 
     def add(self, docnum: int, places: dict[str, list[int]]) -> int:
         """A document's terms with their positions; returns the field's length in it."""
-        ids = self.ids
-        # Not places.keys() - ids.keys(): that walks every term of the segment, each time.
-        for term in set(places).difference(ids):
-            ids[term] = len(ids)
-        self.terms.extend(map(ids.__getitem__, places))
+        self.terms.extend(self._numbers_of(places))
         counts = list(map(len, places.values()))
         self.freqs.extend(counts)
         self.docs.extend(repeat(docnum, len(counts)))
@@ -81,7 +74,7 @@ class FieldPostings:
         (old number -> new, -1 for a deleted document, whose postings are dropped)."""
         new_docs = docmap[other.array("docs")]
         kept = np.flatnonzero(new_docs >= 0)
-        local = np.fromiter(map(self._term_id, other.term_list()), dtype=np.uint32, count=other.term_count)
+        local = np.fromiter(self._numbers_of(other.term_list()), dtype=np.uint32, count=other.term_count)
         term_of_posting = np.repeat(np.arange(other.term_count, dtype=np.uint32), np.diff(other.array("starts")))
         self.terms.frombytes(local[term_of_posting[kept]].tobytes())
         self.docs.frombytes(new_docs[kept].astype(np.uint32).tobytes())
@@ -92,11 +85,13 @@ class FieldPostings:
         self.length_docs.frombytes(docmap[live].astype(np.uint32).tobytes())
         self.length_bytes.frombytes(other.array("lengths")[live].tobytes())
 
-    def _term_id(self, term: str) -> int:
-        found = self.ids.get(term)
-        if found is None:
-            found = self.ids[term] = len(self.ids)
-        return found
+    def _numbers_of(self, terms):
+        """The arrival numbers of these terms, new ones numbered on the way."""
+        ids = self.ids
+        # Not terms.keys() - ids.keys(): that walks every term of the segment, each time.
+        for term in set(terms).difference(ids):
+            ids[term] = len(ids)
+        return map(ids.__getitem__, terms)
 
     def arrays(self, doccount: int) -> dict[str, np.ndarray]:
         """The postings sorted by term (then document), with their per-term statistics."""

@@ -127,13 +127,18 @@ class FastArrayUnionMatcher(ArrayUnionMatcher):
                 self._read_part()
 
 
+def unfiltered(matcher) -> tuple[object, frozenset[int]]:
+    """A segment's term matcher without the filter Whoosh wraps it in when the segment has
+    deleted documents, and those documents (read whole, they must be left out by hand)."""
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        return matcher.child, frozenset(matcher._ids)
+    return matcher, frozenset()
+
+
 def posting_ids(reader, fieldname: str, text: str) -> set[int]:
     """The live document numbers of one term in one segment, read a block at a time:
     Whoosh's all_ids() steps posting by posting in Python (~5 µs each)."""
-    matcher = reader.postings(fieldname, text)
-    deleted = frozenset()
-    if isinstance(matcher, FilterMatcher):
-        deleted, matcher = matcher._ids, matcher.child
+    matcher, deleted = unfiltered(reader.postings(fieldname, text))
     if not isinstance(matcher, whoosh3.W3LeafMatcher):
         return set(matcher.all_ids()) - deleted
     found: set[int] = set()
