@@ -330,9 +330,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=HERE / "out")
     args = parser.parse_args()
     work = args.work
-    library = work / f"library-{args.articles}"
-    if not library.exists():
-        corpus.generate(library, args.articles)
+    library = corpus.library_at(work, args.articles)
     size_mb = sum(p.stat().st_size for p in library.rglob("*.md")) / 1e6
     results = {"articles": args.articles, "megabytes": round(size_mb, 1), "runs": args.runs,
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}

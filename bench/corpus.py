@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import sys
+import time
 from pathlib import Path
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "qui", "ber", "dan", "el", "for", "gim", "hul", "ist", "jor",
@@ -54,6 +56,17 @@ def generate(root: Path, count: int = 10_000, seed: int = 1) -> Path:
                  f"tags: [{', '.join(rng.sample(tags, rng.randint(1, 4)))}]\n---\n\n")
         (folder / f"article-{n:05d}.md").write_text(front + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return root
+
+
+def library_at(work: Path, count: int) -> Path:
+    """The benchmarks' shared library of count articles under work, generated when missing
+    (bench.py, scale.py and differential.py ask the same files the same questions)."""
+    library = work / f"library-{count}"
+    if not library.exists():
+        started = time.perf_counter()
+        generate(library, count)
+        print(f"generated {count} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return library
 
 
 def queries(seed: int = 3, per_kind: int = 30) -> list[tuple[str, str, str]]:

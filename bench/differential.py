@@ -93,9 +93,7 @@ def main() -> int:
     from reader.index import LibraryIndex
     from reader.library import library_root
 
-    library = args.work / f"library-{args.articles}"
-    if not library.exists():
-        corpus.generate(library, args.articles)
+    library = corpus.library_at(args.work, args.articles)
     queries = [q for _, q, _ in corpus.queries()]
     results = {}
     for kind, writer in (("columnar", product_writer), ("stock", stock_writer)):

@@ -53,11 +53,7 @@ def main() -> int:
     parser.add_argument("-n", "--articles", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=HERE / "out")
     args = parser.parse_args()
-    library = args.work / f"library-{args.articles}"
-    if not library.exists():
-        started = time.perf_counter()
-        corpus.generate(library, args.articles)
-        print(f"generated {args.articles} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    library = corpus.library_at(args.work, args.articles)
     data = args.work / f"scale-data-{args.articles}"
     wall, peak, out = bench.run_measured([*bench.CLI, "--data-dir", str(data), "--library", str(library),
                                           "index", "--rebuild", "--json"])
