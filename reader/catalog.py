@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.articles import Article
+from reader.reading_time import minutes_for, word_count
 
-CATALOG_FORMAT = "5"  # 5: the language of each article
+CATALOG_FORMAT = "6"  # 5: the language of each article; 6: its words (reading time)
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,19 @@ class ArticleInfo:
     size: int
     mtime_ns: int
     lang: str = ""
+    words: int = 0
+
+    @property
+    def minutes(self) -> int:
+        """The reading time, in whole minutes."""
+        return minutes_for(self.words)
 
     @classmethod
     def of(cls, article: Article, size: int, mtime_ns: int) -> "ArticleInfo":
         return cls(
             article.id, article.title, article.authors, article.date, article.tags,
             article.source, article.summary, article.hash, size, mtime_ns, article.lang,
+            word_count(article.text),
         )
 
 
@@ -60,12 +68,13 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, title TEXT NOT NULL, authors TEXT NOT NULL, date TEXT,
     tags TEXT NOT NULL, source TEXT NOT NULL, summary TEXT NOT NULL,
-    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, lang TEXT NOT NULL DEFAULT '');
+    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, lang TEXT NOT NULL DEFAULT '',
+    words INTEGER NOT NULL DEFAULT 0);
 -- Words as written, ever seen in the library (never removed: a stale word only
 -- expands to a term that matches nothing).
 CREATE TABLE IF NOT EXISTS vocab(word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-_COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns, lang"
+_COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns, lang, words"
 
 
 class Catalog:
@@ -119,7 +128,7 @@ class Catalog:
                 self.db.executemany("INSERT OR IGNORE INTO vocab(word) VALUES (?)", [(w,) for w in words])
             self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in deletes])
             self.db.executemany(
-                f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_row(info) for info in upserts],
             )
             self.db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)", list(meta.items()))
@@ -129,12 +138,12 @@ def _row(info: ArticleInfo) -> tuple:
     return (
         info.id, info.title, json.dumps(info.authors, ensure_ascii=False),
         info.date.isoformat() if info.date else None, json.dumps(info.tags, ensure_ascii=False),
-        info.source, info.summary, info.hash, info.size, info.mtime_ns, info.lang,
+        info.source, info.summary, info.hash, info.size, info.mtime_ns, info.lang, info.words,
     )
 
 
 def _info(row) -> ArticleInfo:
     return ArticleInfo(
         row[0], row[1], tuple(json.loads(row[2])), dt.date.fromisoformat(row[3]) if row[3] else None,
-        tuple(json.loads(row[4])), row[5], row[6], row[7], row[8], row[9], row[10],
+        tuple(json.loads(row[4])), row[5], row[6], row[7], row[8], row[9], row[10], row[11],
     )

@@ -133,6 +133,7 @@ def hit_json(hit) -> dict:
         "score": hit.score,
         "snippet": hit.snippet.text,
         "matched_in": list(hit.matched_in),
+        "minutes": hit.minutes,
     }
 
 
@@ -185,7 +186,7 @@ def cmd_search(ctx: Context, args) -> int:
         text = line.rstrip("\n")
         if args.query == "-" and not text.strip():
             continue
-        results = index.search(text, limit=args.limit, sort=args.sort)
+        results = ctx.service.search(text, limit=args.limit, sort=args.sort)
         if args.json:
             print(json.dumps(results_json(results), ensure_ascii=False), flush=True)
         else:

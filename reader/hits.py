@@ -25,6 +25,7 @@ class Hit:
     score: float
     snippet: Snippet
     matched_in: tuple[str, ...]
+    minutes: int = 0  # the reading time
 
 
 @dataclass
@@ -97,4 +98,5 @@ def hit_of(hit, compiled: Compiled) -> Hit:
         score=round(float(hit.score or 0.0), 4),
         snippet=snippet,
         matched_in=tuple(matched),
+        minutes=int(stored.get("minutes") or 0),
     )

@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from whoosh import columns, fields, index as whoosh_index, scoring
+from whoosh import index as whoosh_index, scoring
 from whoosh.writing import LockError
 
 from reader import index_writing, parallel, whoosh_fixes
-from reader.analysis import LinesTokenizer, TermPositions, TermTokenizer, words
+from reader.analysis import words
 from reader.articles import NotAnArticle
 from reader.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
 from reader.codec import check_postings
@@ -29,6 +29,8 @@ from reader.index_writing import (
 )
 from reader.library import FileEntry, list_part, listed_infos, read_article, scan_library
 from reader.locations import library_state_dir
+from reader.marks import Marks, no_marks
+from reader.schema import INDEX_FORMAT, make_schema
 from reader.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 whoosh_fixes.apply()
 
-INDEX_FORMAT = "6"  # 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings
 WRITER_TIMEOUT_S = 60.0
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 NO_INDEX_YET = "no index yet"
@@ -50,29 +51,6 @@ WRITER_LIMIT_MB = 128
 # then costs at most one part, and the next run goes on from there.
 COMMIT_EVERY = 50_000
 SEGMENT_ARTICLES = 12_500  # a worker's segment at most: sorting one peaks at ~25 MB per 1,000
-
-
-def make_schema() -> fields.Schema:
-    stemmed = TermTokenizer()
-    exact = LinesTokenizer()
-    schema = fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        folder=fields.KEYWORD(analyzer=exact),
-        title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
-        body=fields.TEXT(analyzer=stemmed, stored=True),
-        authors=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
-        tags=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
-        tag=fields.KEYWORD(analyzer=exact),
-        lang=fields.KEYWORD(analyzer=exact, stored=True),
-        source=fields.TEXT(analyzer=stemmed, stored=True),
-        notes=fields.TEXT(analyzer=stemmed, stored=True),
-        date=fields.NUMERIC(int, bits=32, stored=True),
-        # Only sorted by, never searched: a column, without the 8 tiered terms a NUMERIC indexes.
-        sortdate=fields.COLUMN(columns.NumericColumn("i", default=0)),
-    )
-    for name in ("title", "body", "authors", "tags", "source", "notes"):
-        schema[name].format = TermPositions(field_boost=schema[name].format.field_boost)
-    return schema
 
 
 class IndexBusy(Exception):
@@ -377,8 +355,10 @@ class LibraryIndex:
             self._languages = (generation, frozenset(self.catalog.languages()))
         return self._languages[1]
 
-    def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
-        """The total and the hits ranked offset..limit-1 (a page: snippets are the cost)."""
+    def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0,
+               marks: Marks | None = None) -> SearchResults:
+        """The total and the hits ranked offset..limit-1 (a page: snippets are the cost);
+        marks answers is:unread, has:notes… A query of filters alone lists newest first."""
         # Imported here: an update (the commonest command, and the window's re-check) never searches.
         from reader.hits import SearchResults, ranked
         from reader.query_compiler import compile_query, corrected_query
@@ -387,13 +367,14 @@ class LibraryIndex:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
         vocabulary, languages = self.vocabulary(), self.languages()
-        compiled = compile_query(text, searcher.reader(), vocabulary, languages)
+        compiled = compile_query(text, searcher.reader(), vocabulary, languages, marks or no_marks)
+        sort = sort if compiled.by_words else "date"
         total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=True, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
-                better_query = compile_query(better, searcher.reader(), vocabulary, languages)
+                better_query = compile_query(better, searcher.reader(), vocabulary, languages, marks or no_marks)
                 better_total, _ = ranked(self._searcher, better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))

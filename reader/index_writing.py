@@ -4,7 +4,6 @@ segments written by worker processes; then one commit and one catalog transactio
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -12,11 +11,11 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from reader import parallel, whoosh_fixes
-from reader.analysis import analysing, fold_phrase, folded_words
+from reader.analysis import analysing, folded_words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
 from reader.library import FileEntry, Skipped, read_article
-from reader.query import folder_key
+from reader.schema import document
 
 if TYPE_CHECKING:
     from reader.index import LibraryIndex
@@ -59,36 +58,6 @@ def segment_writer(ix, **kwargs):
     from reader.columnar import ColumnarWriter  # numpy: not for an update that writes nothing
 
     return ColumnarWriter(ix, **kwargs)
-
-
-def date_number(day: dt.date | None) -> int:
-    return day.year * 10000 + day.month * 100 + day.day if day else 0
-
-
-def folder_keys(article_id: str) -> list[str]:
-    """Every folder the article is inside: 'a/b/c.md' -> ['a', 'a/b']."""
-    parts = article_id.split("/")[:-1]
-    return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
-
-
-def document(article: Article, notes: str = "") -> dict:
-    date = date_number(article.date)
-    doc = dict(
-        id=article.id,
-        folder="\n".join(folder_keys(article.id)),
-        title=article.title,
-        body=article.text,
-        authors="\n".join(article.authors),
-        tags="\n".join(article.tags),
-        tag="\n".join(fold_phrase(t) for t in article.tags),
-        source=article.source,
-        notes=notes,
-        sortdate=date,
-        lang=article.lang,
-    )
-    if date:
-        doc["date"] = date
-    return doc
 
 
 def take_file(entry: FileEntry, before: FileStat | None, batch: "Batch", report: IndexReport,
@@ -145,7 +114,7 @@ class Batch:
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
         with analysing(article.lang, self.written):
-            self._write(document(article, notes))
+            self._write(document(article, info.words, notes))
         self.took([info])
 
     def _write(self, doc: dict) -> None:

@@ -162,6 +162,13 @@ class NotesStore:
         )
         return dict(rows.fetchall())
 
+    def annotated(self, library: str, highlights_only: bool = False) -> set[str]:
+        """The articles with notes (or only those with highlights) not in the trash."""
+        extra = " AND quote_exact IS NOT NULL AND quote_exact != ''" if highlights_only else ""
+        rows = self.db.execute(
+            f"SELECT DISTINCT article FROM notes WHERE library=? AND deleted IS NULL AND orphaned=0{extra}", (library,))
+        return {row[0] for row in rows}
+
     def edited_since_notes(self, library: str, hashes: dict[str, str]) -> set[str]:
         """The articles (of those given, id -> current hash) changed since a note on them was written."""
         rows = self.db.execute(

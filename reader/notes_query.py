@@ -4,8 +4,9 @@ The same syntax as a library search (reader.query parses it), asked of each note
 a word is looked for, stemmed, in the note's comment, its passage and its article's
 title; ``note:`` looks in the comment and passage only; ``title:``, ``author:``,
 ``tag:``, ``source:`` and ``path:`` in its article; ``date:`` is when the note was
-written. Phrases, OR, NOT, parentheses, prefixes (``marm*``) and fuzzy words
-(``marmelade~``) work as they do in a search.
+written; ``has:highlights`` keeps highlights, ``minutes:`` looks at the article.
+Phrases, OR, NOT, parentheses, prefixes (``marm*``) and fuzzy words (``marmelade~``)
+work as they do in a search.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from reader.analysis import fold, fold_phrase, stem, words
 from reader.catalog import ArticleInfo
 from reader.notes import Note
-from reader.query import And, DateRange, Not, Or, Phrase, Word, folder_key, parse
+from reader.query import And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, folder_key, parse
 
 
 @dataclass
@@ -28,6 +29,8 @@ class _Fields:
     tags: set[str]
     folders: str
     created: dt.date | None
+    highlight: bool = False
+    minutes: int = 0
 
 
 _NOTE_FIELDS = ("notes",)
@@ -54,6 +57,8 @@ def _fields(note: Note, info: ArticleInfo | None) -> _Fields:
         tags={fold_phrase(t) for t in (info.tags if info else ())},
         folders=folder_key(note.article.rpartition("/")[0]),
         created=created,
+        highlight=note.is_highlight,
+        minutes=info.minutes if info else 0,
     )
 
 
@@ -88,11 +93,23 @@ def _matches(node, fields: _Fields) -> bool:
     if isinstance(node, DateRange):
         return fields.created is not None and (node.start is None or fields.created >= node.start) and (
             node.end is None or fields.created <= node.end)
+    if isinstance(node, Minutes):
+        return (node.low is None or fields.minutes >= node.low) and (node.high is None or fields.minutes <= node.high)
+    if isinstance(node, Mark):
+        return _has_mark(node, fields)
     if isinstance(node, Phrase):
         return _phrase(node, fields)
     if isinstance(node, Word):
         return _word(node, fields)
     return False
+
+
+def _has_mark(mark: Mark, fields: _Fields) -> bool:
+    if mark.name == "highlights":
+        return fields.highlight != mark.without
+    if mark.name == "notes":
+        return not mark.without
+    return True  # is:read, is:edited: the library's filters, which keep every note here
 
 
 def _word(word: Word, fields: _Fields) -> bool:

@@ -30,7 +30,17 @@ FIELD_TARGETS = {
 }
 SPECIAL_FIELDS = {"tag": "tag", "tags": "tag", "path": "path", "folder": "path", "date": "date", "lang": "lang",
                   "language": "lang"}
-KNOWN_FIELDS = set(FIELD_TARGETS) | set(SPECIAL_FIELDS)
+# is:/has: words -> (the reader's mark (reader.marks), whether it asks for articles without it).
+MARK_WORDS = {
+    ("is", "read"): ("read", False),
+    ("is", "unread"): ("read", True),
+    ("is", "edited"): ("edited", False),
+    ("has", "notes"): ("notes", False),
+    ("has", "note"): ("notes", False),
+    ("has", "highlights"): ("highlights", False),
+    ("has", "highlight"): ("highlights", False),
+}
+KNOWN_FIELDS = set(FIELD_TARGETS) | set(SPECIAL_FIELDS) | {"minutes"}
 
 
 # ---------------------------------------------------------------- nodes
@@ -55,6 +65,22 @@ class Phrase:
 class DateRange:
     start: dt.date | None
     end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """is:unread, has:notes…: articles with (or, without=True, lacking) one of the reader's marks."""
+
+    name: str  # read | notes | highlights | edited (reader.marks)
+    without: bool = False
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """minutes:<10: articles whose reading time is within the bounds (whole minutes, inclusive)."""
+
+    low: int | None
+    high: int | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +150,24 @@ def parse_date_value(text: str) -> DateRange | None:
     return DateRange(*bounds) if bounds else None
 
 
+_MINUTES = re.compile(r"^(<=|>=|<|>)?(\d{1,4})$|^(\d{1,4})?(?:\.\.|-)(\d{1,4})?$")
+
+
+def parse_minutes_value(text: str) -> Minutes | None:
+    """'<10', '>=20', '15', '5..15' (or '5-15') as bounds in whole minutes."""
+    match = _MINUTES.match(text.strip())
+    if not match:
+        return None
+    op, number, low, high = match.groups()
+    if number is not None:
+        n = int(number)
+        bounds = {"<": (None, n - 1), "<=": (None, n), ">": (n + 1, None), ">=": (n, None)}.get(op, (n, n))
+        return Minutes(*bounds)
+    if low is None and high is None:
+        return None
+    return Minutes(int(low) if low else None, int(high) if high else None)
+
+
 # ---------------------------------------------------------------- tokens
 
 _OPERATORS = {"OR": "OR", "AND": "AND", "NOT": "NOT", "||": "OR", "&&": "AND"}
@@ -188,6 +232,15 @@ def _chunk(text: str, i: int, out: list) -> int:
         return j
     name, colon, value = chunk.partition(":")
     fname = name.lower()
+    mark = MARK_WORDS.get((fname, value.lower())) if colon else None
+    if mark:
+        out.append(("TERM", Mark(*mark)))
+        return j
+    if fname == "minutes" and colon:
+        node = parse_minutes_value(value)
+        if node:
+            out.append(("TERM", node))
+        return j
     if not colon or fname not in KNOWN_FIELDS:
         node = _term_nodes(chunk, i, None)
         if node:
@@ -299,6 +352,18 @@ def positive_words(node) -> list[Word]:
     if isinstance(node, (And, Or)):
         return [w for child in node.nodes for w in positive_words(child)]
     return []
+
+
+def has_words(node) -> bool:
+    """Whether the query asks for words or phrases in the text (and so has a relevance to
+    rank by), not only for filters: tags, folders, dates, marks, reading time."""
+    if isinstance(node, Phrase):
+        return node.field not in ("tag", "path", "lang")
+    if isinstance(node, Word):
+        return node.field not in ("tag", "path", "lang")
+    if isinstance(node, (And, Or)):
+        return any(has_words(child) for child in node.nodes)
+    return False
 
 
 def folder_key(path: str) -> str:

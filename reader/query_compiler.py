@@ -11,12 +11,14 @@ from whoosh import matching, query as wq
 
 from reader import whoosh_fixes
 from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
-from reader.index_writing import date_number
 from reader.languages import ENGLISH, code_of
+from reader.marks import Marks, marked_query, no_marks
 from reader.phrase_matching import ColumnarPhrase
 from reader.query import (
-    FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Not, Or, Phrase, Word, folder_key, parse, positive_words,
+    FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, folder_key, has_words,
+    parse, positive_words,
 )
+from reader.schema import date_number
 from reader.vocabulary import Vocabulary
 
 MAX_EXPANSION_WORDS = 2000  # vocabulary words looked at for one prefix
@@ -89,6 +91,7 @@ class AnyTerm(wq.Query):
 class Compiled:
     query: object
     by_lang: dict[str, set[str]] = field(default_factory=dict)  # the terms to mark in a language's articles
+    by_words: bool = True  # False: only filters (tag:, date:, is:…), no relevance to rank by
 
     @property
     def highlight(self) -> set[str]:
@@ -111,8 +114,10 @@ class Compiler:
     library's words as written (never on stems: 'ithe*' must not become 'ith*'),
     and each word found is then searched by its stem, like any other word."""
 
-    def __init__(self, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()):
+    def __init__(self, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset(),
+                 marks: Marks = no_marks):
         self.reader = reader
+        self.marks = marks
         self.vocabulary = vocabulary
         # A word is searched by each stem it can have in the library's languages.
         self.languages = tuple(sorted(set(languages) | {ENGLISH}))
@@ -120,7 +125,7 @@ class Compiler:
 
     def compile(self, node) -> Compiled:
         query = self._node(node) if node is not None else wq.NullQuery
-        return Compiled(query or wq.NullQuery, self.by_lang)
+        return Compiled(query or wq.NullQuery, self.by_lang, has_words(node))
 
     def _want(self, terms, langs=None) -> None:
         """Terms to mark in the hits, in the languages whose articles they stand for."""
@@ -136,6 +141,10 @@ class Compiler:
             low = date_number(node.start) if node.start else None
             high = date_number(node.end) if node.end else None
             return wq.NumericRange("date", low, high)
+        if isinstance(node, Minutes):
+            return wq.NumericRange("minutes", node.low, node.high)
+        if isinstance(node, Mark):
+            return marked_query(node.name, node.without, self.marks)
         if isinstance(node, Not):
             inner = self._node(node.node)
             return wq.Not(inner) if inner is not None else None
@@ -275,14 +284,15 @@ def _is_bare_stop_word(node, langs=()) -> bool:
             and is_stop_word(node.text, frozenset(langs)))
 
 
-def compile_query(text: str, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset()) -> Compiled:
+def compile_query(text: str, reader, vocabulary: Vocabulary, languages: frozenset[str] = frozenset(),
+                  marks: Marks = no_marks) -> Compiled:
     """The Whoosh query for a query string (its words stemmed in each of the library's
-    languages); never raises on odd input."""
+    languages, its is:/has: filters answered by marks); never raises on odd input."""
     try:
-        return Compiler(reader, vocabulary, languages).compile(parse(text))
+        return Compiler(reader, vocabulary, languages, marks).compile(parse(text))
     except Exception:  # noqa: BLE001 - a last resort: search the plain words instead
         plain = " ".join(f'"{w}"' for w in words(text))
-        return Compiler(reader, vocabulary, languages).compile(parse(plain))
+        return Compiler(reader, vocabulary, languages, marks).compile(parse(plain))
 
 
 # ---------------------------------------------------------------- did you mean

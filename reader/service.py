@@ -19,10 +19,11 @@ from reader.catalog import ArticleInfo
 from reader.index import LibraryIndex, Progress
 from reader.index_writing import IndexReport
 from reader.library import article_at
-from reader.locations import remember_library
+from reader.locations import library_state_dir, remember_library
 from reader.notes import Note, NotesError, NotesStore
 from reader.notes_export import export_json, import_rows, notes_markdown
 from reader.query import TEXT_FIELDS
+from reader.reading import ReadingState
 from reader.shown_text import ShownText
 
 if TYPE_CHECKING:
@@ -47,13 +48,16 @@ class ShownArticle:
 
 
 class ReaderService:
-    def __init__(self, root: Path, data: Path):
+    def __init__(self, root: Path, data: Path, reading: ReadingState | None = None):
         self.root = root
         self.data = data
         self.library = str(root)
         self._index: LibraryIndex | None = None
         self._notes: NotesStore | None = None
         self._matcher = None
+        # The window shares one with every thread's service, so what it marks read shows
+        # in the very next search; a command reads it from the data folder.
+        self._reading = reading
 
     # ------------------------------------------------------------ parts, opened lazily
 
@@ -68,6 +72,12 @@ class ReaderService:
         if self._index is None:
             self._index = LibraryIndex(self.root, self.data, notes_text=self._notes_text)
         return self._index
+
+    @property
+    def reading(self) -> ReadingState:
+        if self._reading is None:
+            self._reading = ReadingState(library_state_dir(self.data, self.root) / "reading.json")
+        return self._reading
 
     def _notes_text(self, article_id: str) -> str:
         return self.notes.text_for_index(self.library, article_id)
@@ -134,7 +144,21 @@ class ReaderService:
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """Search as last committed; never repairs (the GUI searches beside its indexer)."""
         self.index.open(repair=False)
-        return self.index.search(text, limit=limit, sort=sort, offset=offset)
+        return self.index.search(text, limit=limit, sort=sort, offset=offset, marks=self.marked)
+
+    def marked(self, mark: str) -> frozenset[str]:
+        """The articles that carry one of the reader's marks (reader.marks): read, notes,
+        highlights, edited (changed since a note on them was written)."""
+        if mark == "read":
+            return frozenset(self.reading.read)
+        if mark == "edited":
+            return frozenset(self.edited_articles())
+        return frozenset(self.notes.annotated(self.library, highlights_only=mark == "highlights"))
+
+    def set_read(self, article_id: str, read: bool = True) -> None:
+        """Mark an article read or unread, and keep it so."""
+        (self.reading.read.add if read else self.reading.read.discard)(article_id)
+        self.reading.save()
 
     def prepare_search(self) -> None:
         """Make the first search as quick as the next: open the index, read its vocabulary
@@ -185,8 +209,8 @@ class ReaderService:
         if not self.notes.has_notes(self.library):
             return set()
         self.index.open(repair=False)
-        entries = self.index.catalog.entries() if self.index.catalog else {}
-        return self.notes.edited_since_notes(self.library, {i.id: i.hash for i in entries.values()})
+        stats = self.index.catalog.stats() if self.index.catalog else {}
+        return self.notes.edited_since_notes(self.library, {i: s.hash for i, s in stats.items()})
 
     def note_counts(self) -> dict[str, int]:
         return self.notes.counts(self.library)

@@ -12,7 +12,8 @@ from conftest import CORPORA, REPO, write
 from reader import index_writing, parallel
 from reader.codec import ColumnarTermsReader
 from reader.columnar import ArrayMatcher, ColumnarWriter
-from reader.index import LibraryIndex, make_schema
+from reader.index import LibraryIndex
+from reader.schema import make_schema
 from reader.library import library_root
 
 sys.path.insert(0, str(REPO / "bench"))
