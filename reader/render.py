@@ -29,6 +29,7 @@ from pygments.formatters import HtmlFormatter
 from reader.languages import name_of
 from reader.articles import Article, valid_text
 from reader.library import ARTICLE_SUFFIXES
+from reader.reading_time import minutes_for, minutes_text, word_count
 from reader.shown_text import ShownText, shown_text
 from reader.snippets import Terms, matches
 
@@ -279,6 +280,8 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         byline.append(html.escape(article.source))
     if article.lang:
         byline.append(html.escape(name_of(article.lang)))
+    if minutes := minutes_for(word_count(article.text)):
+        byline.append(minutes_text(minutes))
     head = [f"<h1 class='title'>{html.escape(article.title)}</h1>"]
     if byline:
         head.append(f"<p class='byline'>{' · '.join(byline)}</p>")

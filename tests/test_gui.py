@@ -558,8 +558,8 @@ def test_nothing_the_window_writes_lands_outside_the_data_dir_or_the_chosen_expo
         leave_comment(qtbot, w, "../../../etc/passwd /tmp/x `rm -rf /` $(reboot) <script>")
         qtbot.waitUntil(lambda: len(comments(w)) == 1, timeout=WAIT)
     search(qtbot, w, "../../etc OR text")
-    w.zoom(2)
-    w.toggle_theme()
+    w.look.zoom(2)
+    w.look.toggle_theme()
 
     target = exports / "my notes.json"
 

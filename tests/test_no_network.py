@@ -111,8 +111,8 @@ def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sa
     assert w.reading.view.toPlainText() == text  # and the view did not navigate
     w.reading.view.anchorClicked.emit(QUrl(f"http://127.0.0.1:{server.port}/clicked-page"))
     assert recorder.opened == [f"http://127.0.0.1:{server.port}/clicked-page"]  # handed to the browser, on a click
-    w.set_theme("dark")
-    w.zoom(+2)
+    w.look.set_theme("dark")
+    w.look.zoom(+2)
     qtbot.wait(300)
     assert server.requests == []
     w.close()
@@ -153,8 +153,8 @@ def test_saved_pages_full_of_remote_resources_make_no_request(qtbot, tmp_path, d
     wait_article(qtbot, w, "platypus")
     text = w.reading.view.toPlainText()
     assert "fetch(" not in text and "alert" not in text
-    w.set_theme("dark")
-    w.zoom(+1)
+    w.look.set_theme("dark")
+    w.look.zoom(+1)
     qtbot.wait(500)
     assert server.requests == [] and recorder.opened == []
     w.close()

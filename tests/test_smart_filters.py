@@ -6,7 +6,6 @@ import os
 import pytest
 
 from conftest import write
-from reader.anchoring import Quote
 from reader.catalog import ArticleInfo
 from reader.library import library_root
 from reader.query import Mark, Minutes, parse, parse_minutes_value

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 
@@ -19,7 +19,7 @@ from reader.locations import library_state_dir
 from reader.reading import ReadingState
 from reader.render import Neighbour
 from reader.storage import write_atomically
-from reader.ui import dialogs, theme
+from reader.ui import dialogs
 from reader.ui.allnotes import AllNotesPane
 from reader.ui.articleview import open_web_link
 from reader.ui.help import QUERY_HELP
@@ -31,10 +31,10 @@ from reader.ui.readingpane import ReadingPane
 from reader.ui.searchpane import SearchPane
 from reader.ui.sidebar import Sidebar
 from reader.ui.statusarea import StatusArea
+from reader.ui.windowlook import WindowLook
 from reader.ui.workers import Workers
 
 LIBRARY, SEARCH, NOTES = 0, 1, 2  # the lists the middle of the window shows
-NARROW_WINDOW_PX = 1100  # below this the side panel steps aside for the list and the article
 
 
 class MainWindow(QMainWindow):
@@ -45,12 +45,12 @@ class MainWindow(QMainWindow):
         self.root = root
         self.settings = QSettings(str(data / "gui.ini"), QSettings.IniFormat)
         self.workers: Workers | None = None
-        self._narrow: bool | None = None
+        self.look = WindowLook(self, self.settings)
         self._build_panes()
         self._build_toolbar_and_status()
         self._build_actions()
         self._connect_signals()
-        self._restore_settings()
+        self.look.restore()
         if root is None:
             self.reading.show_message("No library", problem or "The library folder could not be opened.",
                                       "Choose <b>File → Open Library…</b> to pick a folder of articles.")
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.reading.view.article_link.connect(lambda article_id: self.open_article(article_id, self.navigation.source))
         self.reading.view.web_link.connect(open_web_link)
         self.reading.message.connect(self.status.say)
-        self.theme_button.clicked.connect(self.toggle_theme)
+        self.theme_button.clicked.connect(self.look.toggle_theme)
         # notes
         notes = self.reading.notes
         notes.saved.connect(lambda note: self.status.say("Highlight saved." if note.quote and not note.text else "Saved."))
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.live.batch.connect(self._on_batch)
         self.live.progress.connect(self._on_progress)
         self.live.failed.connect(self._on_index_failed)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.apply_theme())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.look.apply_theme())
 
     # ------------------------------------------------------------ library lifecycle
 
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{root.name} — Article Reader")
         reading = ReadingState(library_state_dir(self.data, root) / "reading.json")
         self.library.model.set_read(set(reading.read))
-        self.workers = Workers(self, root, self.data)
+        self.workers = Workers(self, root, self.data, reading)
         for pane in (self.search, self.all_notes):
             pane.set_workers(self.workers)
         self.reading.set_library(self.workers, root, reading)
@@ -303,6 +303,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self._title_of(article_id)} — {self.root.name} — Article Reader")
         self.live.watch_file(self.root / article_id if self.root else None)
 
+    def mark_unread(self) -> None:
+        article_id = self.reading.mark_unread()
+        if article_id:
+            self.library.model.mark_read(article_id, read=False)
+            self.status.say("Marked as unread.")
+
     def _restore_last_article(self) -> None:
         last = self.settings.value(f"last_article/{self.root}")
         if self.current_id is None and last and self.library.info(last):
@@ -354,64 +360,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ view
 
-    def zoom(self, delta: int | None) -> None:
-        view = self.reading.view
-        view.set_zoom(0 if delta is None else view.zoom + delta)
-        self.settings.setValue("zoom", view.zoom)
-
-    def set_theme(self, key: str) -> None:
-        self.settings.setValue("theme", key)
-        self.apply_theme()
-
-    def toggle_theme(self) -> None:
-        self.set_theme("light" if theme.is_dark() else "dark")
-
-    def apply_theme(self) -> None:
-        key = self.settings.value("theme", "system")
-        for action in self.theme_group.actions():
-            action.setChecked(action.data() == key)
-        dark = theme.apply(key)
-        self.theme_button.setText("☀" if dark else "☾")
-        self.reading.reload()
-
-    def toggle_sidebar(self) -> None:
-        self.sidebar.setVisible(not self.sidebar.isVisible())
-        self.settings.setValue("sidebar", self.sidebar.isVisible())
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        narrow = self.width() < NARROW_WINDOW_PX
-        if narrow != self._narrow:  # only when the width crosses the line: a toggle in between stands
-            self._narrow = narrow
-            wanted = self.settings.value("sidebar", True) not in (False, "false")
-            self.sidebar.setVisible(wanted and not narrow)
+        self.look.resized(self.width())
 
     def show_query_help(self) -> None:
         dialogs.info_dialog(self, "How to search", QUERY_HELP, "queryHelp")
 
-    # ------------------------------------------------------------ settings
-
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        for name, splitter in (("main_split", self.main_split), ("right_split", self.reading)):
-            state = self.settings.value(name)
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
-        self.reading.view.set_zoom(int(self.settings.value("zoom", 0)))
-        self.apply_theme()
-
-    def _save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("main_split", self.main_split.saveState())
-        self.settings.setValue("right_split", self.reading.saveState())
-        self.settings.setValue("zoom", self.reading.view.zoom)
-        self.settings.sync()
-
     def closeEvent(self, event) -> None:
-        self._save_settings()
+        self.look.save()
         self._stop_library()
         super().closeEvent(event)

@@ -53,9 +53,9 @@ def build_menus(window) -> Menus:
     undo.setEnabled(False)
 
     view_menu = bar.addMenu("&View")
-    action(view_menu, "Zoom &In", lambda: window.zoom(+1), ["Ctrl+=", "Ctrl++"], "zoomInAction")
-    action(view_menu, "Zoom &Out", lambda: window.zoom(-1), ["Ctrl+-"], "zoomOutAction")
-    action(view_menu, "&Actual Size", lambda: window.zoom(None), ["Ctrl+0"], "zoomResetAction")
+    action(view_menu, "Zoom &In", lambda: window.look.zoom(+1), ["Ctrl+=", "Ctrl++"], "zoomInAction")
+    action(view_menu, "Zoom &Out", lambda: window.look.zoom(-1), ["Ctrl+-"], "zoomOutAction")
+    action(view_menu, "&Actual Size", lambda: window.look.zoom(None), ["Ctrl+0"], "zoomResetAction")
     view_menu.addSeparator()
     theme_menu = view_menu.addMenu("&Theme")
     themes = QActionGroup(window)
@@ -63,11 +63,11 @@ def build_menus(window) -> Menus:
         choice = QAction(label, window, checkable=True)
         choice.setData(key)
         choice.setObjectName(f"theme_{key}")
-        choice.triggered.connect(lambda _=False, k=key: window.set_theme(k))
+        choice.triggered.connect(lambda _=False, k=key: window.look.set_theme(k))
         themes.addAction(choice)
         theme_menu.addAction(choice)
-    action(view_menu, "Toggle &Dark Theme", window.toggle_theme, ["Ctrl+Shift+D"], "toggleThemeAction")
-    action(view_menu, "Show &Side Panel", window.toggle_sidebar, ["Ctrl+\\"])
+    action(view_menu, "Toggle &Dark Theme", window.look.toggle_theme, ["Ctrl+Shift+D"], "toggleThemeAction")
+    action(view_menu, "Show &Side Panel", window.look.toggle_sidebar, ["Ctrl+\\"])
     sort_menu = view_menu.addMenu("Sort &List By")
     for column, label in ((1, "&Date, newest first"), (0, "&Title"), (2, "&Author"), (4, "&Notes")):
         sort_menu.addAction(label, lambda c=column: window.library.sort_by(c))
@@ -79,6 +79,8 @@ def build_menus(window) -> Menus:
     action(go_menu, "Next in List", lambda: window.step(+1), ["J"], "nextInListAction")
     action(go_menu, "Previous in List", lambda: window.step(-1), ["K"], "previousInListAction")
     action(go_menu, "Back to &Library", window.back_to_library, ["Ctrl+L"])
+    go_menu.addSeparator()
+    action(go_menu, "Mark as &Unread", window.mark_unread, ["Shift+U"], "markUnreadAction")
 
     notes_menu = bar.addMenu("&Notes")
     for made in (window.reading.highlight_action, window.reading.comment_action):

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 
 from reader.catalog import ArticleInfo
 from reader.hits import Hit
+from reader.reading_time import minutes_text
 
 ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2
@@ -92,7 +93,8 @@ class LibraryModel(QAbstractTableModel):
         return f"{count}{mark}" if count else ""
 
     def _meta(self, info: ArticleInfo) -> str:
-        parts = [date_text(info.date), ", ".join(info.authors) or info.source, ", ".join(info.tags)]
+        parts = [date_text(info.date), minutes_text(info.minutes), ", ".join(info.authors) or info.source,
+                 ", ".join(info.tags)]
         count = self.note_counts.get(info.id, 0)
         if count:
             parts.append(f"✎ {count}" + (" · edited since your notes" if info.id in self.edited else ""))
@@ -164,10 +166,10 @@ class LibraryModel(QAbstractTableModel):
         self.read = read
         self._all_changed()
 
-    def mark_read(self, article_id: str) -> None:
-        if article_id in self.read:
+    def mark_read(self, article_id: str, read: bool = True) -> None:
+        if (article_id in self.read) == read:
             return
-        self.read.add(article_id)
+        (self.read.add if read else self.read.discard)(article_id)
         row = self._row_of.get(article_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -248,7 +250,7 @@ class ResultsModel(QAbstractListModel):
         if role == ID_ROLE:
             return hit.id
         if role == DATE_ROLE:
-            return date_text(hit.date)
+            return "  ·  ".join(p for p in (date_text(hit.date), minutes_text(hit.minutes)) if p)
         if role == SNIPPET_ROLE:
             return hit.snippet.marked("\x01", "\x02")
         if role == NOTES_ROLE:

@@ -319,6 +319,14 @@ class ReadingPane(QSplitter):
         self.view.clear_find()
         self.view.setFocus()
 
+    def mark_unread(self) -> str | None:
+        """Mark the open article unread (until it is opened again); its id, if one is open."""
+        if self.reading is None or self.article_id is None:
+            return None
+        self.reading.read.discard(self.article_id)
+        self.save_timer.start()
+        return self.article_id
+
     # ------------------------------------------------------------ where the reader stopped
 
     def remember_position(self, save_soon: bool = True) -> None:

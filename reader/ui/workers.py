@@ -152,11 +152,13 @@ class Workers:
     - renderer: reading and rendering articles.
     """
 
-    def __init__(self, parent: QObject, root, data):
+    def __init__(self, parent: QObject, root, data, reading=None):
         from reader.service import ReaderService
 
         self.bridge = Bridge(parent)
-        make = lambda: ReaderService(root, data)  # noqa: E731 - one engine per thread
+        # One engine per thread; the reading state is shared, so what the window marks
+        # read is what the searcher's is:unread leaves out.
+        make = lambda: ReaderService(root, data, reading)  # noqa: E731
         self.indexer = self.bridge.add_worker(Worker("indexer", make))
         self.searcher = self.bridge.add_worker(Worker("searcher", make))
         self.notes = self.bridge.add_worker(Worker("notes", make))
