@@ -16,6 +16,7 @@ from reader.index import NO_INDEX_YET
 from reader.index_writing import IndexReport
 from reader.notes import NotesError
 from reader.notes_cli import add_notes_parser, note_json, run_notes, usage_problem
+from reader.searches_cli import add_searches_parser, run_searches, saved_query_of
 
 if TYPE_CHECKING:  # search's types only: `index` and `notes` need not import the searching side
     from reader.hits import SearchResults
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("-v", "--verbose", action="store_true", help="list skipped files and warnings")
 
     search = sub.add_parser("search", help="search the library ('-' reads one query per line from stdin)")
-    search.add_argument("query", help="the query, or - for queries on stdin")
+    search.add_argument("query", help="the query (@name: a saved search), or - for queries on stdin")
     search.add_argument("--limit", type=positive_int, default=10, metavar="N")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="JSON (JSON Lines with -)")
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
 
     add_notes_parser(sub)
+    add_searches_parser(sub)
     return parser
 
 
@@ -186,6 +188,7 @@ def cmd_search(ctx: Context, args) -> int:
         text = line.rstrip("\n")
         if args.query == "-" and not text.strip():
             continue
+        saved_query_of(ctx, text)
         results = ctx.service.search(text, limit=args.limit, sort=args.sort)
         if args.json:
             print(json.dumps(results_json(results), ensure_ascii=False), flush=True)
@@ -251,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         ctx = Context(args)
     except CommandError as exc:
         return _fail(str(exc))
-    handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes}
+    handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes,
+                "searches": run_searches}
     try:
         return handlers[args.command](ctx, args)
     except (CommandError, NotesError) as exc:

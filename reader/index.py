@@ -357,8 +357,8 @@ class LibraryIndex:
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0,
                marks: Marks | None = None) -> SearchResults:
-        """The total and the hits ranked offset..limit-1 (a page: snippets are the cost);
-        marks answers is:unread, has:notes… A query of filters alone lists newest first."""
+        """The total and the hits ranked offset..limit-1 (a page: snippets are the cost; none
+        for limit 0); marks answers is:unread, has:notes… Filters alone list newest first."""
         # Imported here: an update (the commonest command, and the window's re-check) never searches.
         from reader.hits import SearchResults, ranked
         from reader.query_compiler import compile_query, corrected_query
@@ -369,7 +369,7 @@ class LibraryIndex:
         vocabulary, languages = self.vocabulary(), self.languages()
         compiled = compile_query(text, searcher.reader(), vocabulary, languages, marks or no_marks)
         sort = sort if compiled.by_words else "date"
-        total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=True, offset=offset)
+        total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=limit > 0, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)

@@ -24,6 +24,7 @@ from reader.notes import Note, NotesError, NotesStore
 from reader.notes_export import export_json, import_rows, notes_markdown
 from reader.query import TEXT_FIELDS
 from reader.reading import ReadingState
+from reader.saved_searches import SavedSearch, SavedSearches
 from reader.shown_text import ShownText
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class ReaderService:
         # The window shares one with every thread's service, so what it marks read shows
         # in the very next search; a command reads it from the data folder.
         self._reading = reading
+        self._saved: SavedSearches | None = None
 
     # ------------------------------------------------------------ parts, opened lazily
 
@@ -142,9 +144,31 @@ class ReaderService:
         return ShownArticle(article, article_shown_text(article), self.notes_on(article_id))
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
-        """Search as last committed; never repairs (the GUI searches beside its indexer)."""
+        """Search as last committed; never repairs (the GUI searches beside its indexer).
+        @name stands for a saved search; limit 0 counts without hits."""
         self.index.open(repair=False)
-        return self.index.search(text, limit=limit, sort=sort, offset=offset, marks=self.marked)
+        asked = self.expanded(text)
+        results = self.index.search(asked, limit=limit, sort=sort, offset=offset, marks=self.marked)
+        results.query = text
+        return results
+
+    def expanded(self, text: str) -> str:
+        """The query with its @names replaced by the saved searches they name."""
+        if "@" not in text:
+            return text
+        self.saved_searches.reload_if_changed()
+        return self.saved_searches.expanded(text)
+
+    @property
+    def saved_searches(self) -> SavedSearches:
+        if self._saved is None:
+            self._saved = SavedSearches(self.data)
+        return self._saved
+
+    def saved_counts(self) -> list[tuple[SavedSearch, int]]:
+        """Each saved search with how many articles it finds now."""
+        self.saved_searches.reload_if_changed()
+        return [(s, self.search(s.query, limit=0).total) for s in self.saved_searches.items]
 
     def marked(self, mark: str) -> frozenset[str]:
         """The articles that carry one of the reader's marks (reader.marks): read, notes,
