@@ -62,3 +62,81 @@ def test_reading_time_in_the_list_the_header_and_the_hits(qtbot, window):
     shorter, _ = ask(qtbot, window, f"minutes:<{minutes}")
     longer, _ = ask(qtbot, window, f"minutes:>{minutes}")
     assert shorter + longer + total == SAMPLE_ROWS
+
+
+# ---------------------------------------------------------------- saved searches
+
+def saved_rows(w):
+    listing = w.saved.list
+    return [listing.item(r).text() for r in range(listing.count())]
+
+
+def answer_dialog(qtbot, w, name, text):
+    qtbot.waitUntil(lambda: w.saved.dialog is not None and w.saved.dialog.objectName() == name
+                    and w.saved.dialog.isVisible(), timeout=WAIT)
+    w.saved.dialog.setTextValue(text)
+    w.saved.dialog.accept()
+
+
+def context_action(qtbot, w, row, text):
+    from PySide6.QtWidgets import QMenu
+
+    listing = w.saved.list
+    listing.customContextMenuRequested.emit(listing.visualItemRect(listing.item(row)).center())
+    menu = w.saved.findChildren(QMenu)[-1]
+    action = next(a for a in menu.actions() if a.text() == text)
+    assert action.isEnabled()
+    action.trigger()
+    menu.close()
+
+
+def test_saved_searches_are_live_and_can_be_saved_renamed_moved_deleted(qtbot, window, data):
+    unread = f"Unread  ({SAMPLE_ROWS})"
+    qtbot.waitUntil(lambda: saved_rows(window) == [unread, "Annotated  (0)", "Edited since annotated  (0)"],
+                    timeout=WAIT)
+    # A click runs it: the search field shows its query, the list its articles.
+    listing = window.saved.list
+    qtbot.mouseClick(listing.viewport(), Qt.LeftButton, pos=listing.visualItemRect(listing.item(0)).center())
+    settled(qtbot, window, "is:unread")
+    assert window.search.model.total == SAMPLE_ROWS
+    # Opening an article and leaving a comment move the counts.
+    click_row(qtbot, window.search.view, 0)
+    opened = window.search.ids()[0]
+    qtbot.waitUntil(lambda: window.current_id == opened and window.reading.page is not None, timeout=WAIT)
+    from qt_helpers import leave_comment
+
+    leave_comment(qtbot, window, "Worth keeping.")
+    qtbot.waitUntil(lambda: saved_rows(window)[:2] == [f"Unread  ({SAMPLE_ROWS - 1})", "Annotated  (1)"],
+                    timeout=WAIT)
+    # Save the current search under a name (the + button, then the name asked for).
+    total, _ = ask(qtbot, window, "tag:diplomacy")
+    qtbot.mouseClick(window.saved.save_button, Qt.LeftButton)
+    answer_dialog(qtbot, window, "saveSearchDialog", "Diplomacy")
+    qtbot.waitUntil(lambda: saved_rows(window)[-1] == f"Diplomacy  ({total})", timeout=WAIT)
+    assert listing.currentItem() is None or listing.currentItem().text().startswith("Diplomacy")
+    # Rename (F2), move up (the context menu), delete (the Delete key).
+    listing.setFocus()
+    listing.setCurrentRow(3)
+    qtbot.keyClick(listing, Qt.Key_F2)
+    answer_dialog(qtbot, window, "renameSearchDialog", "Talks")
+    qtbot.waitUntil(lambda: saved_rows(window)[-1].startswith("Talks"), timeout=WAIT)
+    context_action(qtbot, window, 3, "Move Up")
+    assert [r.split("  (")[0] for r in saved_rows(window)] == ["Unread", "Annotated", "Talks", "Edited since annotated"]
+    listing.setCurrentRow(0)
+    qtbot.keyClick(listing, Qt.Key_Delete)
+    assert [r.split("  (")[0] for r in saved_rows(window)] == ["Annotated", "Talks", "Edited since annotated"]
+    # Kept in the data folder: a new window shows the same, in the same order.
+    from reader.saved_searches import SavedSearches
+
+    assert [s.name for s in SavedSearches(data).items] == ["Annotated", "Talks", "Edited since annotated"]
+
+
+def test_a_damaged_saved_searches_file_is_set_aside_with_a_message(qtbot, sample_copy, data):
+    (data / "saved-searches.json").write_text("{not json", encoding="utf-8")
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
+    try:
+        assert w.saved.problem.isVisible() and "set aside as saved-searches.damaged-" in w.saved.problem.text()
+        assert [r.split("  (")[0] for r in saved_rows(w)] == ["Unread", "Annotated", "Edited since annotated"]
+        assert len(list(data.glob("saved-searches.damaged-*.json"))) == 1
+    finally:
+        w.close()

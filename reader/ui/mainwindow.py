@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, 
 from reader.locations import library_state_dir
 from reader.reading import ReadingState
 from reader.render import Neighbour
+from reader.saved_searches import SavedSearches
 from reader.storage import write_atomically
 from reader.ui import dialogs
 from reader.ui.allnotes import AllNotesPane
@@ -28,6 +29,7 @@ from reader.ui.livelibrary import LiveLibrary, Refreshed
 from reader.ui.menus import MainToolbar, build_menus
 from reader.ui.navigation import Navigation
 from reader.ui.readingpane import ReadingPane
+from reader.ui.savedsearches import SavedSearchesPane
 from reader.ui.searchpane import SearchPane
 from reader.ui.sidebar import Sidebar
 from reader.ui.statusarea import StatusArea
@@ -61,6 +63,8 @@ class MainWindow(QMainWindow):
 
     def _build_panes(self) -> None:
         self.sidebar = Sidebar()
+        self.saved = SavedSearchesPane()
+        self.sidebar.add_section(self.saved)
         self.library = LibraryPane()
         self.search = SearchPane()
         self.all_notes = AllNotesPane()
@@ -107,6 +111,10 @@ class MainWindow(QMainWindow):
         self.sidebar.folder_chosen.connect(lambda folder: self._filtered(self.library.filter_folder, folder))
         self.sidebar.tag_chosen.connect(lambda tag: self._filtered(self.library.filter_tag, tag))
         self.sidebar.orphans_requested.connect(self.show_orphans)
+        self.saved.chosen.connect(self.search.field.setText)
+        self.saved.save_button.clicked.connect(self.save_search)
+        self.saved.message.connect(self.status.say)
+        self.search.field.textChanged.connect(self.saved.match)
         # search
         self.search.showing_changed.connect(self._on_search_showing)
         self.search.left.connect(self.back_to_library)
@@ -154,6 +162,7 @@ class MainWindow(QMainWindow):
         self.workers = Workers(self, root, self.data, reading)
         for pane in (self.search, self.all_notes):
             pane.set_workers(self.workers)
+        self.saved.set_workers(self.workers, SavedSearches(self.data))
         self.reading.set_library(self.workers, root, reading)
         self.status.say("Opening the library…")
         self.live.start(self.workers)
@@ -163,7 +172,7 @@ class MainWindow(QMainWindow):
         self.nav_timer.stop()  # no timer may fire into a window whose workers are gone
         self.status.forget_undo()
         self.live.stop()
-        for pane in (self.search, self.all_notes):
+        for pane in (self.search, self.all_notes, self.saved):
             pane.set_workers(None)
         self.reading.set_library(None, None, None)
         if self.workers is not None:
@@ -234,6 +243,10 @@ class MainWindow(QMainWindow):
 
     def _show_count(self) -> None:
         self.status.count.setText(self.library.count_text())
+        self.saved.recount()
+
+    def save_search(self) -> None:
+        self.saved.ask_to_save(self.search.field.text())
 
     # ------------------------------------------------------------ which list, and stepping through it
 
@@ -293,6 +306,7 @@ class MainWindow(QMainWindow):
             return
         self.navigation.source, self.navigation.current = source, article_id
         self.library.model.mark_read(article_id)
+        self.saved.recount()
         self.settings.setValue(f"last_article/{self.root}", article_id)
         (self.search if source == "search" else self.library).select(article_id)
         ids = self.navigation.ids()
@@ -307,6 +321,7 @@ class MainWindow(QMainWindow):
         article_id = self.reading.mark_unread()
         if article_id:
             self.library.model.mark_read(article_id, read=False)
+            self.saved.recount()
             self.status.say("Marked as unread.")
 
     def _restore_last_article(self) -> None:
@@ -337,6 +352,7 @@ class MainWindow(QMainWindow):
         self.library.set_notes(counts, edited)
         self.sidebar.set_orphan_count(orphans)
         self.search.refresh()
+        self.saved.recount()
         self._refresh_all_notes()
 
     def show_orphans(self) -> None:

@@ -45,6 +45,7 @@ def build_menus(window) -> Menus:
 
     edit_menu = bar.addMenu("&Edit")
     action(edit_menu, "&Search Library", window.search.focus, ["Ctrl+K"], "searchAction")
+    action(edit_menu, "Sa&ve This Search…", window.save_search, ["Ctrl+S"], "saveSearchAction")
     action(edit_menu, "&Find in Article", window.reading.show_find, ["Ctrl+F"], "findAction")
     action(edit_menu, "Find &Next", lambda: window.reading.step_find(True), ["F3"])
     action(edit_menu, "Find &Previous", lambda: window.reading.step_find(False), ["Shift+F3"])

@@ -45,16 +45,21 @@ class Sidebar(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(_heading("Tags"))
         bottom_layout.addWidget(self.tags)
-        split = QSplitter(Qt.Vertical)
-        split.setObjectName("sidebarSplitter")
-        split.addWidget(top)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Vertical)
+        self.split.setObjectName("sidebarSplitter")
+        self.split.addWidget(top)
+        self.split.addWidget(bottom)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.orphans)
+
+    def add_section(self, widget: QWidget, stretch: int = 2) -> None:
+        """Another part of the panel, below the folders and tags (the saved searches)."""
+        self.split.addWidget(widget)
+        self.split.setStretchFactor(self.split.count() - 1, stretch)
 
     def set_articles(self, articles: list[ArticleInfo]) -> None:
         chosen_folder, chosen_tag = self.current_folder(), self.current_tag()
