@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("article", help="the article's id (its path inside the library)")
     show.add_argument("--json", action="store_true", help="one JSON object")
 
+    related = sub.add_parser("related", help="the articles of the library most like one")
+    related.add_argument("article", help="the article's id (its path inside the library)")
+    related.add_argument("--limit", type=positive_int, default=5, metavar="N")
+    related.add_argument("--json", action="store_true", help="one JSON object")
+
     desktop = sub.add_parser("install-desktop", help="put Article Reader in this user's desktop menu")
     desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
 
@@ -236,6 +241,23 @@ def cmd_show(ctx: Context, args) -> int:
     return 0
 
 
+def cmd_related(ctx: Context, args) -> int:
+    article_id = ctx.known_article(args.article)
+    found = ctx.service.related(article_id, args.limit)
+    if args.json:
+        print(json.dumps({"id": article_id, "related": [
+            {"id": r.id, "title": r.title, "date": r.date.isoformat() if r.date else None, "score": r.score}
+            for r in found]}, ensure_ascii=False))
+        return 0
+    bold, reset, dim = _styles()
+    for n, item in enumerate(found, 1):
+        print(f"{n:>3}. {bold}{item.title}{reset}  {dim}{item.date.isoformat() if item.date else 'undated'}{reset}")
+        print(f"     {dim}{item.id}{reset}")
+    if not found:
+        print("nothing else in the library is much like it")
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -255,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         return _fail(str(exc))
     handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes,
-                "searches": run_searches}
+                "searches": run_searches, "related": cmd_related}
     try:
         return handlers[args.command](ctx, args)
     except (CommandError, NotesError) as exc:

@@ -35,6 +35,7 @@ from reader.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from reader.hits import SearchResults
+    from reader.related import RelatedArticle
 
 whoosh_fixes.apply()
 
@@ -378,6 +379,12 @@ class LibraryIndex:
                 better_total, _ = ranked(self._searcher, better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
+
+    def related(self, article_id: str, limit: int) -> list[RelatedArticle]:
+        """The articles most like this one (reader.related), best first."""
+        from reader.related import related_articles
+
+        return related_articles(self.searcher(), article_id, limit) if self._ix is not None else []
 
     def phrase_ids(self, text: str) -> set[str]:
         """The articles whose body has the words of text as a phrase (every one, unranked)."""

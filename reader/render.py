@@ -298,7 +298,9 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         nav.append(f"<p class='nav'>Previous article: <a href='reader-nav:prev'>{html.escape(previous.title)}</a></p>")
     if following:
         nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
-    foot = f"<hr>{''.join(nav)}" if nav else ""
+    # Where the related articles go once the searcher thread has found them (ui/related.py):
+    # the article shows without waiting for them.
+    foot = f"<hr><p><a name='{RELATED_SLOT}'>\u200b</a></p>{''.join(nav)}"
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
     return Page(_rewrite(page, root, article.id, terms, article.lang), shown_text(body), len(head), notice)
 
@@ -314,6 +316,23 @@ def note_html(text: str) -> str:
 def message_html(title: str, text: str) -> str:
     """A friendly page shown in place of an article (empty library, missing file)."""
     return f"<h1 class='title'>{html.escape(title)}</h1><p>{text}</p>"
+
+
+RELATED_SLOT = "reader-related"
+
+
+def related_html(related, dark: bool) -> str:
+    """The related articles as inline HTML for the page's slot: a heading line, then one
+    line each, a link with its date (colours inline: inserted HTML gets no style sheet)."""
+    if not related:
+        return ""
+    c = _DARK if dark else _LIGHT
+    lines = ["<span style='font-weight:600; font-size:large'>Related articles</span>"]
+    for item in related:
+        when = item.date.strftime("%-d %B %Y") if item.date else ""
+        lines.append(f"<a href='reader-article:{quote(item.id)}' style='color:{c['link']}'>{html.escape(item.title)}</a>"
+                     + (f"&nbsp;&nbsp;<span style='color:{c['muted']}'>{when}</span>" if when else ""))
+    return "<br>".join(lines)
 
 
 # ---------------------------------------------------------------- styles

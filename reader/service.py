@@ -29,6 +29,7 @@ from reader.shown_text import ShownText
 
 if TYPE_CHECKING:
     from reader.hits import SearchResults
+    from reader.related import RelatedArticle
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,11 @@ class ReaderService:
         """Each saved search with how many articles it finds now."""
         self.saved_searches.reload_if_changed()
         return [(s, self.search(s.query, limit=0).total) for s in self.saved_searches.items]
+
+    def related(self, article_id: str, limit: int = 5) -> list[RelatedArticle]:
+        """Up to limit articles of the library most like this one, best first."""
+        self.index.open(repair=False)
+        return self.index.related(article_id, limit)
 
     def marked(self, mark: str) -> frozenset[str]:
         """The articles that carry one of the reader's marks (reader.marks): read, notes,

@@ -140,3 +140,30 @@ def test_a_damaged_saved_searches_file_is_set_aside_with_a_message(qtbot, sample
         assert len(list(data.glob("saved-searches.damaged-*.json"))) == 1
     finally:
         w.close()
+
+
+# ---------------------------------------------------------------- related articles
+
+def test_related_articles_follow_the_article_as_links_before_the_neighbours(qtbot, window):
+    click_row(qtbot, library_view(window), 0)
+    qtbot.waitUntil(lambda: window.current_id == NEWEST and window.reading.page is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: "Related articles" in article_text(window), timeout=WAIT)
+    related = window.reading.related.shown
+    assert 1 <= len(related) <= 5 and NEWEST not in [r.id for r in related]
+    text = article_text(window)
+    end = text.index("Related articles")
+    assert text.index(related[0].title, end) < text.index("Next article:")
+    assert end > text.index(window.reading.page.shown.flat[-40:].strip()[:20])  # after the body
+    # Clicking one opens it, and its own related articles replace these.
+    view = window.reading.view
+    link = view.document().find(related[0].title, view.document().find("Related articles"))
+    from PySide6.QtGui import QTextCursor
+
+    inside = QTextCursor(view.document())
+    inside.setPosition(link.selectionStart() + 2)  # on the link's text, not at its edge
+    view.setTextCursor(inside)
+    view.ensureCursorVisible()
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=view.cursorRect(inside).center())
+    qtbot.waitUntil(lambda: window.current_id == related[0].id, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.reading.related.article_id == related[0].id, timeout=WAIT)
+    assert related[0].id not in [r.id for r in window.reading.related.shown]

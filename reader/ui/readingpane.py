@@ -29,6 +29,7 @@ from reader.ui.articleview import ArticleView
 from reader.ui.comments import CommentsPanel
 from reader.ui.highlights import COLORS as DRAWN, HighlightLayer
 from reader.ui.selection import SelectionPopup
+from reader.ui.related import RelatedLinks
 from reader.ui.workers import Workers
 
 SAVE_POSITIONS_MS = 1500
@@ -77,6 +78,7 @@ class ReadingPane(QSplitter):
 
         self.notes = ArticleNotes(self)
         self.layer = HighlightLayer(self.view, self)
+        self.related = RelatedLinks(self.view)
         self.highlight_action = QAction("&Highlight", self, objectName="highlightAction")
         self.highlight_action.setShortcut("H")
         self.comment_action = QAction("Highlight and &Comment…", self, objectName="highlightCommentAction")
@@ -176,8 +178,10 @@ class ReadingPane(QSplitter):
         self.page, self.hash = rendered.page, rendered.hash
         self.view.root = self.root
         self.popup.hide()
+        self.related.forget()
         self.view.show_html(rendered.page.html, article_css(theme.is_dark()))
         self.layer.set_page(rendered.page)
+        self.related.ask(self.workers, rendered.article_id, theme.is_dark())
         fraction = self.reading.positions.get(rendered.article_id, 0.0) if self.reading else 0.0
         QTimer.singleShot(0, lambda: self.view.set_scroll_fraction(fraction) if seq == self.render_seq else None)
         if self.find_bar.isVisible() and self.find_field.text():
@@ -216,6 +220,7 @@ class ReadingPane(QSplitter):
 
     def show_message(self, title: str, text: str, hint: str = "") -> None:
         html = message_html(title, text + (f"</p><p>{hint}" if hint else ""))
+        self.related.forget()
         self.page = None
         self.layer.set_page(None)
         self.view.show_html(html, article_css(theme.is_dark()))
