@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO, SAMPLE, write
 
-HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "matched_in"}
+HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "matched_in", "minutes"}
 
 
 def test_index_json_reports_each_count_then_nothing_changed(cli, sample_copy):
@@ -210,3 +210,33 @@ def test_a_program_path_with_spaces_is_quoted_as_the_desktop_entry_spec_says():
     assert exec_quoted("/usr/bin/article-reader") == "/usr/bin/article-reader"
     assert exec_quoted("/home/ann/my apps/bin/article-reader") == '"/home/ann/my apps/bin/article-reader"'
     assert exec_quoted('/x/$a"b') == '"/x/\\\\$a\\\\"b"'
+
+
+# ---------------------------------------------------------------- daily reading (issue 14)
+
+def test_related_lists_up_to_five_other_articles_with_dates(cli, sample_copy):
+    article = "world/japan-us-drills-near-russia.md"
+    found = cli.json("--library", sample_copy, "related", article, "--json")
+    assert found["id"] == article and 1 <= len(found["related"]) <= 5
+    assert article not in [r["id"] for r in found["related"]]
+    assert set(found["related"][0]) == {"id", "title", "date", "score"}
+    scores = [r["score"] for r in found["related"]]
+    assert scores == sorted(scores, reverse=True)
+    text = cli("--library", sample_copy, "related", article, "--limit", "2").stdout.splitlines()
+    assert len(text) == 4 and text[0].startswith("  1. " + found["related"][0]["title"])
+    missing = cli("--library", sample_copy, "related", "no/such.md", check=1)
+    assert missing.stderr.startswith("article-reader: no article") and missing.stderr.count("\n") == 1
+
+
+def test_smart_filters_and_reading_time_from_the_command_line(cli, library):
+    for n in range(1, 9):  # n × 230 words: n minutes
+        write(library, f"m{n}.md", f"---\ntitle: Piece {n}\n---\n" + "word " * (230 * n))
+    lib = ("--library", library)
+    every = cli.json(*lib, "search", "is:unread", "--json", "--limit", "100")
+    assert every["total"] == 8 and sorted(h["minutes"] for h in every["hits"]) == list(range(1, 9))
+    assert cli.json(*lib, "search", "minutes:<3", "--json")["total"] == 2
+    assert {h["id"] for h in cli.json(*lib, "search", "minutes:>=7", "--json")["hits"]} == {"m7.md", "m8.md"}
+    cli(*lib, "notes", "add", "m4.md", "Check the dates.")
+    noted = cli.json(*lib, "search", "has:notes", "--json")
+    assert [h["id"] for h in noted["hits"]] == ["m4.md"]
+    assert cli.json(*lib, "search", "is:unread -has:notes minutes:2..5", "--json")["total"] == 3

@@ -175,3 +175,51 @@ def test_prefixes_score_as_the_union_of_their_fields_would(corpora):
         assert [(h.id, h.score) for h in ours[1]] == [(h.id, h.score) for h in theirs[1]], text
         checked += ours[0]
     assert checked > 1000
+
+
+# ---------------------------------------------------------------- related articles
+
+RUST_RELEASE = re.compile(r"^Announcing Rust 1\.(\d+)")
+NAMED_VERSION = re.compile(r"\b1\.(\d+)(?:\.\d+)?\b")
+
+
+def test_related_articles_of_a_rust_release_are_releases_of_nearby_versions(corpora):
+    """Every 'Announcing Rust 1.N' post of the blog: of its five related articles, how many
+    are posts about a Rust version within three minor versions of N (release announcements
+    and their pre-release tests). Stock Whoosh more_like on the body: 1.9 of 5 on average,
+    31% of posts with three or more; ours (measured): 3.3 and 80%."""
+    index, _ = corpora
+    releases = [a for a in index.articles() if RUST_RELEASE.match(a.title)]
+    assert len(releases) == 140
+    near = []
+    for article in releases:
+        version = int(RUST_RELEASE.match(article.title).group(1))
+        related = index.related(article.id, 5)
+        assert len(related) == 5 and article.id not in {r.id for r in related}
+        near.append(sum(1 for r in related if r.id.startswith("rust-blog/") and (m := NAMED_VERSION.search(r.title))
+                        and abs(int(m.group(1)) - version) <= 3))
+    assert sum(near) / len(near) >= 3.0
+    assert sum(n >= 3 for n in near) / len(near) >= 0.7
+    assert sum(n == 0 for n in near) <= 2
+
+
+def test_related_articles_of_a_jekyll_post_are_jekyll_posts(corpora):
+    """The two blogs share words (release, version, GitHub, community): of a Jekyll post's
+    five related articles, how many are Jekyll posts. Stock more_like: 4.3 of 5, 71 of
+    102 posts all five; ours (measured): 4.7, 89 of 102."""
+    index, _ = corpora
+    posts = [a for a in index.articles() if a.id.startswith("jekyll-posts/")]
+    share = [sum(r.id.startswith("jekyll-posts/") for r in index.related(p.id, 5)) for p in posts]
+    assert len(posts) == 102
+    assert sum(share) / len(share) >= 4.5
+    assert sum(n == 5 for n in share) >= 80
+
+
+def test_related_articles_are_by_terms_and_dated(corpora):
+    index, _ = corpora
+    first = index.related("jekyll-posts/2013-05-06-jekyll-1-0-0-released.markdown", 5)
+    # Jekyll 1.0.0's point releases, all four, come before anything else.
+    assert {r.title for r in first[:4]} == {f"Jekyll 1.0.{n} Released" for n in (1, 2, 3, 4)}
+    assert [r.score for r in first] == sorted((r.score for r in first), reverse=True)
+    assert all(r.date is not None for r in first)
+    assert index.related("no/such/article.md", 5) == []
