@@ -108,7 +108,7 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
                 norm = K1 * (1 - B + B * lengths[docs] / average)
                 scores[docs] += weight * arrays.boost * idf * freqs * (K1 + 1) / (freqs + norm)
         if reader.has_deletions():
-            scores[list(reader.deleted_docs())] = 0
+            scores[list(reader.deleted_docs_set)] = 0
         if offset <= exclude < offset + len(scores):
             scores[exclude - offset] = 0
         top = np.argsort(-scores, kind="stable")[:CANDIDATES]

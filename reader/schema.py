@@ -16,6 +16,7 @@ from reader.reading_time import minutes_for
 # 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings;
 # 7: reading minutes, and the id as a column (smart filters map ids to documents)
 INDEX_FORMAT = "7"
+MAX_MINUTES = 32_767  # what a signed 16-bit field holds (a 7-million-word article)
 
 
 def make_schema() -> fields.Schema:
@@ -34,7 +35,9 @@ def make_schema() -> fields.Schema:
         source=fields.TEXT(analyzer=stemmed, stored=True),
         notes=fields.TEXT(analyzer=stemmed, stored=True),
         date=fields.NUMERIC(int, bits=32, stored=True),
-        minutes=fields.NUMERIC(int, bits=32, stored=True),
+        # One term per article, not a NUMERIC's 8 tiers (each a posting through Whoosh's pool):
+        # a range reads the few hundred distinct minutes there are.
+        minutes=fields.NUMERIC(int, bits=16, shift_step=16, stored=True),
         # Only sorted by, never searched: a column, without the 8 tiered terms a NUMERIC indexes.
         sortdate=fields.COLUMN(columns.NumericColumn("i", default=0)),
     )
@@ -67,7 +70,7 @@ def document(article: Article, words: int, notes: str = "") -> dict:
         source=article.source,
         notes=notes,
         sortdate=date,
-        minutes=minutes_for(words),
+        minutes=min(minutes_for(words), MAX_MINUTES),
         lang=article.lang,
     )
     if date:

@@ -46,7 +46,7 @@ def main() -> int:
     window.show()
     window.activateWindow()
     if args.dark:
-        window.set_theme("dark")
+        window.look.set_theme("dark")
 
     def stage_one():
         window.open_article(ARTICLE)

@@ -187,7 +187,7 @@ def test_related_articles_of_a_rust_release_are_releases_of_nearby_versions(corp
     """Every 'Announcing Rust 1.N' post of the blog: of its five related articles, how many
     are posts about a Rust version within three minor versions of N (release announcements
     and their pre-release tests). Stock Whoosh more_like on the body: 1.9 of 5 on average,
-    31% of posts with three or more; ours (measured): 3.3 and 80%."""
+    31% of posts with three or more; ours (measured): 3.3 and 78%."""
     index, _ = corpora
     releases = [a for a in index.articles() if RUST_RELEASE.match(a.title)]
     assert len(releases) == 140

@@ -279,12 +279,12 @@ def test_theme_toggle_switches_and_is_remembered(qtbot, sample_copy, data):
 
     first = open_window(qtbot, sample_copy, data)
     was_dark = theme.is_dark()
-    first.toggle_theme()
+    first.look.toggle_theme()
     assert theme.is_dark() != was_dark
     first.close()
     second = open_window(qtbot, sample_copy, data)
     assert theme.is_dark() != was_dark
-    second.set_theme("system")
+    second.look.set_theme("system")
     second.close()
 
 

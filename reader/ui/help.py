@@ -13,6 +13,11 @@ QUERY_HELP = """
 <tr><td><code>lang:fr</code>, <code>language:german</code></td><td>articles in a language</td></tr>
 <tr><td><code>date:2024</code>, <code>date:2024-09</code></td><td>a year or a month</td></tr>
 <tr><td><code>date:[2024-01 to 2024-06]</code></td><td>a range; leave a side empty for open-ended</td></tr>
+<tr><td><code>is:unread</code>, <code>is:read</code></td><td>articles you have not opened yet, or have (Shift+U marks the open one unread again)</td></tr>
+<tr><td><code>has:notes</code>, <code>has:highlights</code></td><td>articles with your comments or highlights; <code>-has:notes</code>: without</td></tr>
+<tr><td><code>is:edited</code></td><td>articles changed since you annotated them</td></tr>
+<tr><td><code>minutes:&lt;10</code>, <code>minutes:&gt;20</code>, <code>minutes:5..15</code></td><td>by reading time (words at ~230 a minute)</td></tr>
+<tr><td><code>@unread</code></td><td>a saved search, by its name (case, spaces and dashes do not matter: <code>@edited-since-annotated</code>)</td></tr>
 <tr><td><code>marm*</code></td><td>words starting with…</td></tr>
 <tr><td><code>interoperabilty~</code></td><td>words one typo away (<code>~2</code>: two)</td></tr>
 </table>
@@ -21,12 +26,17 @@ matched in each article's own language (<i>drilling</i> finds <i>drills</i>, <i>
 finds <i>gouvernement</i>). Chinese, Japanese and Korean are found by any two or more characters in a
 row (<i>東京</i>, <i>交通规定</i>). Versions and identifiers are found by their parts too: <i>1.70</i>
 finds <i>1.70.0</i>, <i>async</i> finds <i>async_fn</i>, <i>hash map</i> finds <i>HashMap</i>.</p>
+<p>Everything combines: <code>is:unread tag:rust date:[2025 to] minutes:&lt;10</code>. A search of
+filters alone lists the newest first. Save any search with <b>+</b> beside <b>Saved searches</b> in the
+side panel (Ctrl+S); a click runs it, and its count follows the library as it changes.</p>
 <p>The filter of <b>All notes</b> (Ctrl+Shift+N) takes the same language, asked of your notes: words
 look in the comment, its passage and the article's title; <code>date:</code> is when you wrote it.</p>
 """
 
 SHORTCUTS = [
     ("Ctrl+K", "Search the library"),
+    ("Ctrl+S", "Save the current search (it joins Saved searches in the side panel)"),
+    ("Shift+U", "Mark the open article as unread"),
     ("Esc", "Clear the search, back to the library"),
     ("Enter", "Open the selected article or hit"),
     ("Alt+Left / Alt+Right", "Previous / next article"),
