@@ -32,6 +32,8 @@ _documents_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def documents_by_id(reader) -> dict[str, int]:
     """The live documents of one segment, by article id."""
+    if not reader.has_column("id"):  # an index with no segment yet: no documents
+        return {}
     found = _documents_of.get(reader)
     if found is None:
         ids = reader.column_reader("id")

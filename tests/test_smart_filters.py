@@ -119,3 +119,13 @@ def test_combined_with_dates_and_words_and_listed_newest_first(service):
     # Filters alone have no relevance to rank by: the newest come first.
     dates = [h.date for h in service.search("is:unread", limit=ARTICLES).hits]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_an_empty_library_answers_every_filter_with_nothing(library, data):
+    svc = ReaderService(library_root(library), data)
+    try:
+        svc.update()
+        for query in ("is:unread", "is:read", "has:notes", "-has:highlights", "is:edited minutes:<5"):
+            assert svc.search(query).total == 0, query
+    finally:
+        svc.close()

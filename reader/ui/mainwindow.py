@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         self.sidebar = Sidebar()
         self.saved = SavedSearchesPane()
-        self.sidebar.add_section(self.saved)
+        self.sidebar.add_section(self.saved, stretch=1)
         self.library = LibraryPane()
         self.search = SearchPane()
         self.all_notes = AllNotesPane()

@@ -32,6 +32,8 @@ class SavedSearchesPane(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("savedSearchList")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setWordWrap(True)  # "Edited since annotated (3)" in a narrow side panel
+        self.list.setTextElideMode(Qt.ElideNone)
         self.list.setDragDropMode(QAbstractItemView.InternalMove)
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
         self.list.itemClicked.connect(lambda item: self.chosen.emit(self._saved(item).query))
