@@ -7,6 +7,7 @@ article has YAML front matter and 4-14 paragraphs, about 5 KB on average.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import random
 import sys
@@ -56,6 +57,15 @@ def generate(root: Path, count: int = 10_000, seed: int = 1) -> Path:
                  f"tags: [{', '.join(rng.sample(tags, rng.randint(1, 4)))}]\n---\n\n")
         (folder / f"article-{n:05d}.md").write_text(front + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return root
+
+
+def bench_arguments(doc: str, articles: int) -> tuple[argparse.Namespace, Path]:
+    """The options every benchmark takes (-n articles, --work folder) and the library they name."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("-n", "--articles", type=int, default=articles)
+    parser.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / "out")
+    args = parser.parse_args()
+    return args, library_at(args.work, args.articles)
 
 
 def library_at(work: Path, count: int) -> Path:

@@ -12,7 +12,6 @@ with the reading state in a table beside it (`path NOT IN read`). Medians and p9
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sqlite3
@@ -93,14 +92,10 @@ def filter_timings(service, fts: sqlite3.Connection, words: list[str]) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--articles", type=int, default=10_000)
-    parser.add_argument("--work", type=Path, default=HERE / "out")
-    args = parser.parse_args()
+    args, library = corpus.bench_arguments(__doc__, 10_000)
     from reader.library import library_root
     from reader.service import ReaderService
 
-    library = corpus.library_at(args.work, args.articles)
     data = args.work / f"daily-data-{args.articles}"
     service = ReaderService(library_root(library), data)
     build_ms, _ = timed(service.update)

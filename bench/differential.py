@@ -14,7 +14,6 @@ libraries (with updates, deletions and an optimize) in CI; this is the 10k run.
 
 from __future__ import annotations
 
-import argparse
 import math
 import shutil
 import sys
@@ -86,14 +85,10 @@ def in_one_process(writer):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--articles", type=int, default=10_000)
-    parser.add_argument("--work", type=Path, default=HERE / "out")
-    args = parser.parse_args()
+    args, library = corpus.bench_arguments(__doc__, 10_000)
     from reader.index import LibraryIndex
     from reader.library import library_root
 
-    library = corpus.library_at(args.work, args.articles)
     queries = [q for _, q, _ in corpus.queries()]
     results = {}
     for kind, writer in (("columnar", product_writer), ("stock", stock_writer)):

@@ -12,7 +12,6 @@ bench/out/scale-N.json. Compare with the same mix at 10,000 in results-10000.jso
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -49,11 +48,7 @@ def ours_search_timings(library: Path, data: Path, passes: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--articles", type=int, default=100_000)
-    parser.add_argument("--work", type=Path, default=HERE / "out")
-    args = parser.parse_args()
-    library = corpus.library_at(args.work, args.articles)
+    args, library = corpus.bench_arguments(__doc__, 100_000)
     data = args.work / f"scale-data-{args.articles}"
     wall, peak, out = bench.run_measured([*bench.CLI, "--data-dir", str(data), "--library", str(library),
                                           "index", "--rebuild", "--json"])

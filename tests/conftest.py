@@ -62,6 +62,16 @@ def sample_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def window(qtbot, sample_copy, data):
+    """The real window on a copy of the sample library, its list filled and indexed."""
+    from qt_helpers import SAMPLE_ROWS, open_window
+
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
+    yield w
+    w.close()
+
+
 def _entry_point() -> str:
     candidate = Path(sys.executable).parent / "article-reader"
     found = str(candidate) if candidate.exists() else shutil.which("article-reader")

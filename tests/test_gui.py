@@ -17,13 +17,6 @@ from reader.app import build_window
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def window(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
-    yield w
-    w.close()
-
-
 # ---------------------------------------------------------------- the contract
 
 def test_widgets_carry_the_agreed_object_names(window):

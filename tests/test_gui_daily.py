@@ -16,13 +16,6 @@ from reader.ui.models import DATE_ROLE, META_ROLE
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def window(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
-    yield w
-    w.close()
-
-
 def ask(qtbot, w, text):
     """Type a query and wait for its answer (which may be no hits at all)."""
     field = find(w, QLineEdit, "searchField")

@@ -16,13 +16,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PASSAGE = "about 45,000 personnel from the Self-Defense Forces"
 
 
-@pytest.fixture
-def window(qtbot, sample_copy, data):
-    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
-    yield w
-    w.close()
-
-
 def view(w) -> QTextBrowser:
     return find(w, QTextBrowser, "articleView")
 
