@@ -160,3 +160,16 @@ def test_related_articles_follow_the_article_as_links_before_the_neighbours(qtbo
     qtbot.waitUntil(lambda: window.current_id == related[0].id, timeout=WAIT)
     qtbot.waitUntil(lambda: window.reading.related.article_id == related[0].id, timeout=WAIT)
     assert related[0].id not in [r.id for r in window.reading.related.shown]
+
+
+def test_dragging_a_saved_search_keeps_the_new_order(qtbot, window, data):
+    from PySide6.QtCore import QModelIndex
+
+    from reader.saved_searches import SavedSearches
+
+    qtbot.waitUntil(lambda: len(saved_rows(window)) == 3, timeout=WAIT)
+    # What a drop in the list does: Qt moves the row in the list's model.
+    assert window.saved.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+    qtbot.waitUntil(lambda: [s.name for s in SavedSearches(data).items]
+                    == ["Edited since annotated", "Unread", "Annotated"], timeout=WAIT)
+    assert [r.split("  (")[0] for r in saved_rows(window)] == ["Edited since annotated", "Unread", "Annotated"]
