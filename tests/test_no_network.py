@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from conftest import write
-from qt_helpers import SAMPLE_ROWS, open_window, wait_article
+from qt_helpers import SAMPLE_ROWS, WAIT, open_window, wait_article
 
 
 class CountingServer:
@@ -100,6 +100,8 @@ def test_hostile_articles_make_no_request_and_hostile_links_go_nowhere(qtbot, sa
         qtbot.wait(50)
     w.open_article("hostile/page.md")
     wait_article(qtbot, w, "platypus")
+    # The related articles arrive after the article: the page is whole once they have.
+    qtbot.waitUntil(lambda: w.reading.related.answered == "hostile/page.md", timeout=WAIT)
     text = w.reading.view.toPlainText()
     assert "document.title" not in text and "alert" not in text
     assert w.windowTitle() != "owned"

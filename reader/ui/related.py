@@ -16,11 +16,12 @@ class RelatedLinks:
         self.seq = 0
         self.shown: list = []  # what the page shows now (reader.related.RelatedArticle)
         self.article_id: str | None = None  # whose they are
+        self.answered: str | None = None  # the article whose answer came back (some or none)
 
     def forget(self) -> None:
         """A new page is coming: an answer for the last one must not land in it."""
         self.seq += 1
-        self.shown, self.article_id = [], None
+        self.shown, self.article_id, self.answered = [], None, None
 
     def ask(self, workers: Workers | None, article_id: str, dark: bool) -> None:
         """Find the article's related articles and show them in the page on screen."""
@@ -32,7 +33,10 @@ class RelatedLinks:
                      lambda found: self._show(seq, article_id, found, dark), stale=lambda: seq != self.seq)
 
     def _show(self, seq: int, article_id: str, found: list, dark: bool) -> None:
-        if seq != self.seq or not found:
+        if seq != self.seq:
+            return
+        self.answered = article_id
+        if not found:
             return
         cursor = _slot(self.view.document())
         if cursor is None:
