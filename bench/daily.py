@@ -69,6 +69,8 @@ def filter_timings(service, fts: sqlite3.Connection, words: list[str]) -> dict:
     fts.executemany("INSERT INTO read VALUES (?)", [(i,) for i in service.reading.read])
     out = {}
     asks = {
+        "WORD (no filter, for reference)": ("{w}", "SELECT path FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 20",
+                                            "SELECT count(*) FROM docs WHERE docs MATCH ?"),
         "is:unread": ("is:unread", "SELECT path FROM docs WHERE path NOT IN read ORDER BY date DESC LIMIT 20",
                       "SELECT count(*) FROM docs WHERE path NOT IN read"),
         "is:unread WORD": ("is:unread {w}", "SELECT path FROM docs WHERE docs MATCH ? AND path NOT IN read "

@@ -29,7 +29,7 @@ from reader.index_writing import (
 )
 from reader.library import FileEntry, list_part, listed_infos, read_article, scan_library
 from reader.locations import library_state_dir
-from reader.marks import Marks, no_marks
+from reader.filters import Marks, no_marks
 from reader.schema import INDEX_FORMAT, make_schema
 from reader.vocabulary import Vocabulary
 

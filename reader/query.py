@@ -30,7 +30,7 @@ FIELD_TARGETS = {
 }
 SPECIAL_FIELDS = {"tag": "tag", "tags": "tag", "path": "path", "folder": "path", "date": "date", "lang": "lang",
                   "language": "lang"}
-# is:/has: words -> (the reader's mark (reader.marks), whether it asks for articles without it).
+# is:/has: words -> (the reader's mark (reader.filters), whether it asks for articles without it).
 MARK_WORDS = {
     ("is", "read"): ("read", False),
     ("is", "unread"): ("read", True),
@@ -71,7 +71,7 @@ class DateRange:
 class Mark:
     """is:unread, has:notes…: articles with (or, without=True, lacking) one of the reader's marks."""
 
-    name: str  # read | notes | highlights | edited (reader.marks)
+    name: str  # read | notes | highlights | edited (reader.filters)
     without: bool = False
 
 

@@ -12,7 +12,7 @@ from whoosh import matching, query as wq
 from reader import whoosh_fixes
 from reader.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
 from reader.languages import ENGLISH, code_of
-from reader.marks import Marks, marked_query, no_marks
+from reader.filters import Marks, NumberRange, marked_query, no_marks
 from reader.phrase_matching import ColumnarPhrase
 from reader.query import (
     FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, folder_key, has_words,
@@ -142,7 +142,7 @@ class Compiler:
             high = date_number(node.end) if node.end else None
             return wq.NumericRange("date", low, high)
         if isinstance(node, Minutes):
-            return wq.NumericRange("minutes", node.low, node.high)
+            return NumberRange("minutes", node.low, node.high)
         if isinstance(node, Mark):
             return marked_query(node.name, node.without, self.marks)
         if isinstance(node, Not):

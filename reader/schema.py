@@ -23,7 +23,7 @@ def make_schema() -> fields.Schema:
     stemmed = TermTokenizer()
     exact = LinesTokenizer()
     schema = fields.Schema(
-        # sortable: a column of every document's id, read in one go per segment (reader.marks)
+        # sortable: a column of every document's id, read in one go per segment (reader.filters)
         id=fields.ID(unique=True, stored=True, sortable=True),
         folder=fields.KEYWORD(analyzer=exact),
         title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=3.0),

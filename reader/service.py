@@ -177,7 +177,7 @@ class ReaderService:
         return self.index.related(article_id, limit)
 
     def marked(self, mark: str) -> frozenset[str]:
-        """The articles that carry one of the reader's marks (reader.marks): read, notes,
+        """The articles that carry one of the reader's marks (reader.filters): read, notes,
         highlights, edited (changed since a note on them was written)."""
         if mark == "read":
             return frozenset(self.reading.read)

@@ -129,3 +129,14 @@ def test_an_empty_library_answers_every_filter_with_nothing(library, data):
             assert svc.search(query).total == 0, query
     finally:
         svc.close()
+
+
+def test_an_edited_article_moves_to_its_new_reading_time(service):
+    path = service.root / "a/06.md"
+    path.write_text(path.read_text() + " filler" * (230 * 10))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    service.update()
+    assert service.article("a/06.md").minutes == 17
+    assert "a/06.md" not in ids(service, "minutes:7")[1]
+    total, found = ids(service, "minutes:17")
+    assert "a/06.md" in found and total == len(found) == len({i.id for i in service.articles() if i.minutes == 17})
