@@ -16,7 +16,7 @@ from reader.index import NO_INDEX_YET
 from reader.index_writing import IndexReport
 from reader.notes import NotesError
 from reader.notes_cli import add_notes_parser, note_json, run_notes, usage_problem
-from reader.searches_cli import add_searches_parser, run_searches, saved_query_of
+from reader.searches_cli import add_searches_parser, refuse_unknown_saved_search, run_searches
 
 if TYPE_CHECKING:  # search's types only: `index` and `notes` need not import the searching side
     from reader.hits import SearchResults
@@ -193,7 +193,7 @@ def cmd_search(ctx: Context, args) -> int:
         text = line.rstrip("\n")
         if args.query == "-" and not text.strip():
             continue
-        saved_query_of(ctx, text)
+        refuse_unknown_saved_search(ctx, text)
         results = ctx.service.search(text, limit=args.limit, sort=args.sort)
         if args.json:
             print(json.dumps(results_json(results), ensure_ascii=False), flush=True)

@@ -26,8 +26,6 @@ from whoosh.matching import ReadTooFar
 
 from reader import whoosh_fixes
 
-MARK_NAMES = ("read", "notes", "highlights", "edited")
-
 Marks = Callable[[str], frozenset[str]]  # a mark's name -> the ids of the articles that carry it
 
 
@@ -38,6 +36,8 @@ def no_marks(_name: str) -> frozenset[str]:
 # Each segment reader's id -> document number, made once per reader (a searcher keeps its
 # readers until the index changes; a new reader gets its own).
 _documents_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Each segment reader's filter lists, by the filter's key (see Listed.documents).
+_lists_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def documents_by_id(reader) -> dict[str, int]:
@@ -73,6 +73,9 @@ class Listed(wq.Query):
     def __hash__(self):
         return hash(self.key())
 
+    def __str__(self):
+        return repr(self)
+
     def matcher(self, searcher, context=None):
         found = self.documents(searcher.reader())
         return SortedListMatcher(found) if found else matching.NullMatcher()
@@ -103,8 +106,6 @@ class Marked(Listed):
     def __repr__(self):
         return f"Marked({'not ' if self.without else ''}{self.name}: {len(self.ids)} articles)"
 
-    __str__ = __repr__
-
     def estimate_size(self, ixreader):
         return ixreader.doc_count() - len(self.ids) if self.without else len(self.ids)
 
@@ -130,8 +131,6 @@ class NumberRange(Listed):
     def __repr__(self):
         return f"NumberRange({self.fieldname}: {self.low}..{self.high})"
 
-    __str__ = __repr__
-
     def estimate_size(self, ixreader):
         return ixreader.doc_count()
 
@@ -145,9 +144,6 @@ class NumberRange(Listed):
             if (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
                 found |= whoosh_fixes.posting_ids(reader, self.fieldname, term)
         return sorted(found)
-
-
-_lists_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class SortedListMatcher(matching.ListMatcher):

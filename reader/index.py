@@ -357,7 +357,7 @@ class LibraryIndex:
         return self._languages[1]
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0,
-               marks: Marks | None = None) -> SearchResults:
+               marks: Marks = no_marks) -> SearchResults:
         """The total and the hits ranked offset..limit-1 (a page: snippets are the cost; none
         for limit 0); marks answers is:unread, has:notes… Filters alone list newest first."""
         # Imported here: an update (the commonest command, and the window's re-check) never searches.
@@ -368,14 +368,14 @@ class LibraryIndex:
             return SearchResults(text, 0, [], None)
         searcher = self.searcher()
         vocabulary, languages = self.vocabulary(), self.languages()
-        compiled = compile_query(text, searcher.reader(), vocabulary, languages, marks or no_marks)
+        compiled = compile_query(text, searcher.reader(), vocabulary, languages, marks)
         sort = sort if compiled.by_words else "date"
         total, hits = ranked(self._searcher, compiled, limit, sort, with_hits=limit > 0, offset=offset)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
-                better_query = compile_query(better, searcher.reader(), vocabulary, languages, marks or no_marks)
+                better_query = compile_query(better, searcher.reader(), vocabulary, languages, marks)
                 better_total, _ = ranked(self._searcher, better_query, 0, sort, with_hits=False)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))

@@ -40,7 +40,7 @@ MARK_WORDS = {
     ("has", "highlights"): ("highlights", False),
     ("has", "highlight"): ("highlights", False),
 }
-KNOWN_FIELDS = set(FIELD_TARGETS) | set(SPECIAL_FIELDS) | {"minutes"}
+KNOWN_FIELDS = set(FIELD_TARGETS) | set(SPECIAL_FIELDS)
 
 
 # ---------------------------------------------------------------- nodes
@@ -357,9 +357,7 @@ def positive_words(node) -> list[Word]:
 def has_words(node) -> bool:
     """Whether the query asks for words or phrases in the text (and so has a relevance to
     rank by), not only for filters: tags, folders, dates, marks, reading time."""
-    if isinstance(node, Phrase):
-        return node.field not in ("tag", "path", "lang")
-    if isinstance(node, Word):
+    if isinstance(node, (Word, Phrase)):
         return node.field not in ("tag", "path", "lang")
     if isinstance(node, (And, Or)):
         return any(has_words(child) for child in node.nodes)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from whoosh import classify
 
@@ -95,7 +96,7 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
             arrays = columns.get(name)
             if arrays is None:
                 continue
-            lengths = _LENGTHS[arrays.array("lengths")]
+            lengths = _length_table()[arrays.array("lengths")]
             average = searcher.avg_field_length(name) or 1.0
             docs_of, freqs_of = arrays.array("docs"), arrays.array("freqs")
             for term, weight in terms.items():
@@ -117,23 +118,11 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
     return found[:CANDIDATES]
 
 
+@cache
 def _length_table():
+    """Whoosh's length bytes -> lengths, made on first use (numpy stays unloaded until an
+    article's related articles are first asked for)."""
     import numpy as np
     from whoosh.util.numeric import byte_to_length
 
     return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
-
-class _Lengths:
-    """Whoosh's length bytes as lengths, by a table made on first use (numpy stays unloaded
-    until an article's related articles are first asked for)."""
-
-    table = None
-
-    def __getitem__(self, length_bytes):
-        if _Lengths.table is None:
-            _Lengths.table = _length_table()
-        return _Lengths.table[length_bytes]
-
-
-_LENGTHS = _Lengths()

@@ -61,7 +61,7 @@ def _print_list(ctx, as_json: bool) -> None:
         print(f"{saved.name:<{width}}  {count:>6}  {saved.query}")
 
 
-def saved_query_of(ctx, text: str) -> None:
+def refuse_unknown_saved_search(ctx, text: str) -> None:
     """Refuse `search @name` when no saved search has that name (rather than search the words)."""
     whole = text.strip()
     if whole.startswith("@") and " " not in whole and ctx.service.saved_searches.find(whole[1:]) is None:

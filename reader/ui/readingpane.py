@@ -178,7 +178,6 @@ class ReadingPane(QSplitter):
         self.page, self.hash = rendered.page, rendered.hash
         self.view.root = self.root
         self.popup.hide()
-        self.related.forget()
         self.view.show_html(rendered.page.html, article_css(theme.is_dark()))
         self.layer.set_page(rendered.page)
         self.related.ask(self.workers, rendered.article_id, theme.is_dark())
