@@ -53,6 +53,9 @@ _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _SPECIAL_FOLDS = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
+# German writes an umlaut as its letter and an e where the letter is missing (Mueller,
+# Goethe, Duesseldorf): such a word is looked up both ways.
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 _CACHE_LIMIT = 500_000
 _folded: dict[str, str] = {}
@@ -89,6 +92,23 @@ def fold(word: str) -> str:
         _folded.clear()
     _folded[word] = text
     return text
+
+
+def spelling_keys(word: str) -> tuple[str, ...]:
+    """What a word is looked up by whatever accents it is typed with: its folded form, and
+    for a word with an umlaut its German transliteration too ('Müller' -> muller, mueller)."""
+    folded = fold(word)
+    if word.isascii():
+        return (folded,)
+    lowered = word.lower()
+    if "ä" in lowered or "ö" in lowered or "ü" in lowered:
+        return folded, fold(lowered.translate(_UMLAUTS))
+    return (folded,)
+
+
+def has_accents(word: str) -> bool:
+    """Whether folding changes a letter of the word (not only its case or apostrophes)."""
+    return not word.isascii() and any(c.isalpha() and not c.isascii() for c in word)
 
 
 def stem(word: str, lang: str = ENGLISH) -> str:
@@ -209,10 +229,25 @@ def analysing(lang: str, written: set[str] | None = None):
         _document.lang, _document.written = previous
 
 
-def folded_words(written) -> set[str]:
-    """Words as written, folded, for prefix, fuzzy and did-you-mean; not CJK runs, which
-    are searched by their characters."""
-    return {fold(p) for w in written for p in pieces(w) if not is_cjk(p)} - {""}
+def vocabulary_words(written: dict[str, set[str]]) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+    """Words as written in each language, for prefix, fuzzy and did-you-mean (not CJK
+    runs, which are searched by their characters): (folded word, language) for words
+    written without accents, and (folded key, spelling, language) for words written with
+    them. A word's stem can depend on its accents (Snowball's suffix rules are written
+    with them: educación -> educ, educacion -> educacion), so a word typed without them
+    is searched by the stems of the library's own spellings of it, in their languages."""
+    plain: set[tuple[str, str]] = set()
+    spellings: set[tuple[str, str, str]] = set()
+    for lang, words_in in written.items():
+        for word in words_in:
+            for piece in pieces(word):
+                if piece.isascii() or not has_accents(piece):
+                    if folded := fold(piece):
+                        plain.add((folded, lang))
+                elif not is_cjk(piece):
+                    spelled = piece.lower()
+                    spellings.update((key, spelled, lang) for key in spelling_keys(piece) if key)
+    return plain, spellings
 
 
 def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:
@@ -225,8 +260,8 @@ def term_positions(text: str, lang: str | None = None) -> dict[str, list[int]]:
     pos = 0
     tokens = WORD_RE.findall(text)
     written = getattr(_document, "written", None)
-    if written is not None:
-        written.update(tokens)
+    if written is not None:  # the vocabulary: l'été is the word été
+        written.update(tokens if not languages.elides(lang) else (languages.without_elision(t, lang) for t in tokens))
     for word in tokens:
         placed = cache.get(word)
         if placed is None:

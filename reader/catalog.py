@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.articles import Article
 from reader.reading_time import minutes_for, word_count
 
-CATALOG_FORMAT = "6"  # 5: the language of each article; 6: its words (reading time)
+CATALOG_FORMAT = "7"  # 5: the language of each article; 6: its words (reading time); 7: spellings
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,14 @@ CREATE TABLE IF NOT EXISTS articles(
     words INTEGER NOT NULL DEFAULT 0);
 -- Words as written, ever seen in the library (never removed: a stale word only
 -- expands to a term that matches nothing).
-CREATE TABLE IF NOT EXISTS vocab(word TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Folded, in the language of the articles they are in; plain: written so (not only the
+-- folded form of a word written with accents).
+CREATE TABLE IF NOT EXISTS vocab(word TEXT NOT NULL, lang TEXT NOT NULL, plain INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY(word, lang)) WITHOUT ROWID;
+-- The words written with accents, under the folded key a query typed without them looks
+-- up, with the language of the articles they are written in.
+CREATE TABLE IF NOT EXISTS spellings(key TEXT NOT NULL, word TEXT NOT NULL, lang TEXT NOT NULL,
+    PRIMARY KEY(key, word, lang)) WITHOUT ROWID;
 """
 _COLUMNS = "id, title, authors, date, tags, source, summary, hash, size, mtime_ns, lang, words"
 
@@ -117,15 +124,33 @@ class Catalog:
         return {row[0] for row in self.db.execute("SELECT DISTINCT lang FROM articles") if row[0]}
 
     def words(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT word FROM vocab ORDER BY word")]
+        return [row[0] for row in self.db.execute("SELECT DISTINCT word FROM vocab ORDER BY word")]
+
+    def spellings(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Every (spelling, language) of each folded key that is written with accents, the
+        key itself among them where it is written without:
+        {'educacion': (('educación', 'es'),), 'ano': (('ano', 'pt'), ('año', 'es'))}."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        rows = self.db.execute("SELECT key, word, lang FROM spellings UNION ALL SELECT word, word, lang FROM vocab"
+                               " WHERE plain = 1 AND word IN (SELECT key FROM spellings)")
+        for key, word, lang in rows:
+            found.setdefault(key, []).append((word, lang))
+        return {key: tuple(words) for key, words in found.items()}
 
     def apply(self, upserts: list[ArticleInfo], deletes: list[str], meta: dict[str, str],
-              words: set[str] | frozenset[str] = frozenset()) -> None:
+              words: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),  # (folded, language)
+              spellings: set[tuple[str, str, str]] | frozenset[tuple[str, str, str]] = frozenset()) -> None:
         """One transaction: the catalog moves from one consistent state to the next."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             if words:
-                self.db.executemany("INSERT OR IGNORE INTO vocab(word) VALUES (?)", [(w,) for w in words])
+                self.db.executemany("INSERT INTO vocab(word, lang) VALUES (?,?) ON CONFLICT(word, lang)"
+                                    " DO UPDATE SET plain = 1 WHERE plain = 0", sorted(words))
+            if spellings:
+                self.db.executemany("INSERT OR IGNORE INTO vocab(word, lang, plain) VALUES (?, ?, 0)",
+                                    sorted({(key, lang) for key, _, lang in spellings}))
+                self.db.executemany("INSERT OR IGNORE INTO spellings(key, word, lang) VALUES (?,?,?)",
+                                    sorted(spellings))
             self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in deletes])
             self.db.executemany(
                 f"INSERT OR REPLACE INTO articles({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -253,10 +253,11 @@ class LibraryIndex:
                 if progress:
                     progress(done, len(candidates))
             else:
-                _, segments, part_report, part_seen, touched, words = message
+                _, segments, part_report, part_seen, touched, (words, spellings) = message
                 batch.segments.extend(segments)
                 batch.touched.extend(touched)
                 batch.words |= words
+                batch.spellings |= spellings
                 seen |= part_seen
                 report.merge(part_report)
 
@@ -346,7 +347,7 @@ class LibraryIndex:
         """The words as written, reloaded from the catalog when the index has moved on."""
         generation = self.catalog.get_meta("generation") or ""
         if self._vocabulary is None or self._vocabulary[0] != generation:
-            self._vocabulary = (generation, Vocabulary(self.catalog.words()))
+            self._vocabulary = (generation, Vocabulary(self.catalog.words(), self.catalog.spellings()))
         return self._vocabulary[1]
 
     def languages(self) -> frozenset[str]:

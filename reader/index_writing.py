@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 
 from reader import parallel, whoosh_fixes
-from reader.analysis import analysing, folded_words
+from reader.analysis import analysing, vocabulary_words
 from reader.articles import Article, NotAnArticle
 from reader.catalog import ArticleInfo, FileStat
+from reader.languages import ENGLISH
 from reader.library import FileEntry, Skipped, read_article
 from reader.schema import document
 
@@ -95,13 +96,16 @@ class Batch:
         self.infos: list[ArticleInfo] = []
         self.touched: list[ArticleInfo] = []
         self.removed: list[str] = []
-        self.words: set[str] = set()  # folded, for the catalog's vocabulary
-        # Words as written, folded once at the end: real text repeats its words, and
-        # folding each article's words on its own cost 0.8 ms an article.
-        self.written: set[str] = set()
+        self.words: set[tuple[str, str]] = set()  # (folded, language), for the catalog's vocabulary
+        self.spellings: set[tuple[str, str, str]] = set()  # (folded, with accents, language)
+        # Words as written, per language, folded once at the end: real text repeats its
+        # words, and folding each article's words on its own cost 0.8 ms an article.
+        self.written: dict[str, set[str]] = {}
 
-    def folded_words(self) -> set[str]:
-        return self.words | folded_words(self.written)
+    def vocabulary(self) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+        """The folded words and accented spellings of everything the batch read."""
+        keys, spellings = vocabulary_words(self.written)
+        return self.words | keys, self.spellings | spellings
 
     def open_writer(self):
         if self.writer is None:
@@ -113,7 +117,7 @@ class Batch:
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
-        with analysing(article.lang, self.written):
+        with analysing(article.lang, self.written.setdefault(article.lang or ENGLISH, set())):
             self._write(document(article, info.words, notes))
         self.took([info])
 
@@ -141,7 +145,8 @@ class Batch:
             self.writer = None
         if self.infos or self.touched or self.removed:
             generation = str(self.index._ix.latest_generation())
-            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation}, self.folded_words())
+            self.index.catalog.apply(self.infos + self.touched, self.removed, {"generation": generation},
+                                     *self.vocabulary())
 
     def cancel(self) -> None:
         if self.writer is not None:
@@ -196,7 +201,7 @@ def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, File
     else:
         part.writer._close_segment()
     # The temporary folder is shared with the parent's writer, which removes it.
-    send(("done", segments, report, seen, part.touched, part.folded_words()))
+    send(("done", segments, report, seen, part.touched, part.vocabulary()))
 
 
 def renames(old: dict[str, FileStat], removed: list[str], added: list[ArticleInfo]) -> list[tuple[str, str]]:

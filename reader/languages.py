@@ -26,6 +26,13 @@ _CODE_OF_NAME = {name.lower(): code for code, name in _NAMES.items()} | {
     "italiano": "it", "nederlands": "nl", "čeština": "cs", "русский": "ru", "中文": "zh", "日本語": "ja",
     "한국어": "ko", "norsk": "no", "svenska": "sv", "dansk": "da", "suomi": "fi", "magyar": "hu",
 }
+# The letters with accents each stemmed language writes: where a word typed without them
+# may need them back (reader.spellings), beside those its library's words show.
+_ACCENTED = {
+    "da": "æøå", "de": "äöüß", "es": "áéíóúüñ", "fi": "äöå", "fr": "àâæçéèêëîïôœùûüÿ", "hu": "áéíóöőúüű",
+    "it": "àèéìíîòóùú", "nl": "áéíóúàèëïöü", "no": "æøå", "pt": "áâãàçéêíóôõú", "ro": "ăâîșşțţ", "ru": "ёй",
+    "sv": "åäö", "tr": "çğıöşü",
+}
 # French and Italian elide an article or pronoun onto the next word: l'État, d'Italia.
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|dell|all|dall|nell|sull)['’](?=\w)", re.IGNORECASE)
 _ELIDING = {"fr", "it", "ca"}
@@ -113,6 +120,14 @@ def stop_words(code: str) -> frozenset[str]:
     from whoosh.lang import has_stopwords, stopwords_for_language
 
     return frozenset(stopwords_for_language(code)) if code and code != ENGLISH and has_stopwords(code) else frozenset()
+
+
+def accented_letters(code: str) -> str:
+    return _ACCENTED.get(code, "")
+
+
+def elides(code: str) -> bool:
+    return code in _ELIDING
 
 
 def without_elision(word: str, code: str) -> str:

@@ -6,6 +6,7 @@ did-you-mean correction of a query that finds little."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice, product
 
 from whoosh import matching, query as wq
 
@@ -23,6 +24,7 @@ from reader.vocabulary import Vocabulary
 
 MAX_EXPANSION_WORDS = 2000  # vocabulary words looked at for one prefix
 MAX_EXPANSION_STEMS = 64  # the most frequent of them that the query keeps
+MAX_PHRASE_SPELLINGS = 16  # sequences one phrase is asked as, its words' spellings combined
 
 
 ARRAY_UNION_FROM = 24  # subqueries
@@ -122,6 +124,7 @@ class Compiler:
         # A word is searched by each stem it can have in the library's languages.
         self.languages = tuple(sorted(set(languages) | {ENGLISH}))
         self.by_lang: dict[str, set[str]] = {lang: set() for lang in self.languages}
+        self._spelled: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def compile(self, node) -> Compiled:
         query = self._node(node) if node is not None else wq.NullQuery
@@ -191,44 +194,63 @@ class Compiler:
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))
-        expansion = self._expansion(word)
-        stems_in = {lang: {stem(w, lang) for w in expansion} for lang in self.languages}
-        for lang, terms in stems_in.items():
-            self._want(terms, (lang,))
-        stems = sorted(set().union(*stems_in.values()))
+        stems: set[str] = set()
+        for key in self._expansion(word):
+            for term, langs in self._stems(key).items():
+                self._want({term}, langs)
+                stems.add(term)
+        stems = sorted(stems)
         if len(stems) > 1:  # an expansion: one constant-score union over the fields that have any
             return self._any_term(targets, stems) or wq.NullQuery
         return _any_of([wq.Term(f, s) for f in targets for s in stems])
 
     def _word_sequences(self, text: str) -> dict[tuple[str, ...], set[str]]:
         """What one word is searched by, each with the languages whose analysis of the word
-        it is: a term per stem it can have; a CJK run, its bigrams one after the other."""
+        it is: a term per stem any of its spellings can have (with and without accents);
+        a CJK run, its bigrams one after the other."""
         if is_cjk(text):
             self._want({text})
             return {cjk_sequence(text): set(self.languages)}
-        found: dict[tuple[str, ...], set[str]] = {}
-        for lang in self.languages:
-            term = stem(text, lang)
-            if term:
-                found.setdefault((term,), set()).add(lang)
+        found = {(term,): langs for term, langs in self._stems(text).items()}
         for (term,), langs in found.items():
             self._want({term}, langs)
         return found
 
-    def _phrase_sequence(self, phrase_words: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    def _stems(self, text: str) -> dict[str, set[str]]:
+        """Each stem a word's spellings have, with the languages it is that word's stem in."""
+        found: dict[str, set[str]] = {}
+        for lang, spellings in self._spellings(text).items():
+            for spelled in spellings:
+                if term := stem(spelled, lang):
+                    found.setdefault(term, set()).add(lang)
+        return found
+
+    def _spellings(self, text: str) -> dict[str, tuple[str, ...]]:
+        """A word's spellings in each of the library's languages (see reader.spellings)."""
+        if text not in self._spelled:
+            self._spelled[text] = self.vocabulary.spellings.by_language(text, self.languages)
+        return self._spelled[text]
+
+    def _phrase_sequences(self, phrase_words: tuple[str, ...], lang: str) -> list[tuple[str, ...]]:
         """A phrase's terms in one language, one after the other: an identifier by its
-        parts (as the index places them), a CJK run by its bigrams."""
-        sequence: list[str] = []
+        parts (as the index places them), a CJK run by its bigrams; a word whose spellings
+        stem apart (educacion, educación) by each, so one phrase may be a few sequences."""
+        choices: list[list[tuple[str, ...]]] = []
         for text in phrase_words:
             if is_cjk(text):
                 self._want({text})
-                sequence.extend(cjk_sequence(text))
+                choices.append([cjk_sequence(text)])
                 continue
-            term, _, parts = analysed(text, lang)
-            chosen = parts or ((term,) if term else ())
-            self._want(chosen, (lang,))
-            sequence.extend(chosen)
-        return tuple(sequence)
+            alternatives: list[tuple[str, ...]] = []
+            for spelled in self._spellings(text)[lang]:
+                term, _, parts = analysed(spelled, lang)
+                chosen = parts or ((term,) if term else ())
+                if chosen not in alternatives:
+                    alternatives.append(chosen)
+                    self._want(chosen, (lang,))
+            choices.append(alternatives)
+        combined = islice(product(*choices), MAX_PHRASE_SPELLINGS)
+        return [tuple(term for part in sequence for term in part) for sequence in combined]
 
     def _sequences(self, targets, sequences: dict[tuple[str, ...], set[str]]):
         """Each sequence asked of the fields that hold all its terms (a field that lacks
@@ -275,7 +297,8 @@ class Compiler:
         targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
         sequences: dict[tuple[str, ...], set[str]] = {}
         for lang in self.languages:
-            sequences.setdefault(self._phrase_sequence(phrase.words, lang), set()).add(lang)
+            for sequence in self._phrase_sequences(phrase.words, lang):
+                sequences.setdefault(sequence, set()).add(lang)
         return self._sequences(targets, sequences)
 
 
@@ -313,7 +336,7 @@ def corrected_query(text: str, reader, vocabulary: Vocabulary) -> str | None:
             continue
         better = _nearest_word(folded, reader, vocabulary)
         if better:
-            replacements.append((word.span, word.text, better))
+            replacements.append((word.span, word.text, vocabulary.spellings.written_form(better)))
     if not replacements:
         return None
     out = text

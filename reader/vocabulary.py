@@ -1,5 +1,5 @@
 """The library's words as written (folded, unstemmed): what prefix, fuzzy and
-did-you-mean look words up in.
+did-you-mean look words up in; and its spellings with accents (reader.spellings).
 
 Kept as a sorted list loaded from the catalog rather than as a Whoosh field: a
 field would add one posting per distinct word per article — nearly half of all
@@ -13,10 +13,13 @@ from bisect import bisect_left
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
+from reader.spellings import Spellings
+
 
 class Vocabulary:
-    def __init__(self, words: list[str]):
+    def __init__(self, words: list[str], written: dict[str, tuple[tuple[str, str], ...]] | None = None):
         self.words = words  # sorted, unique
+        self.spellings = Spellings(written, self.__contains__)  # the words written with accents
 
     def __contains__(self, word: str) -> bool:
         i = bisect_left(self.words, word)

@@ -317,8 +317,9 @@ def test_a_worker_process_writes_with_the_whoosh_fixes_applied():
 
 def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
     """Prefix, fuzzy and did-you-mean read the words as written, collected in the same pass
-    as the positions: exactly the words of title, authors, tags, source, text and notes."""
-    from reader.analysis import fold, is_cjk, words
+    as the positions: exactly the words of title, authors, tags, source, text and notes,
+    folded (an umlaut also as its German transliteration), and each spelled with accents."""
+    from reader.analysis import is_cjk, spelling_keys, words
     from reader.service import ReaderService
 
     write(sample_copy, "cjk.md", "---\ntitle: 東京 Weather_Report\nauthors: [Zoë Ångström]\n---\nRain in 東京で雨 today, version 1.70.0 HashMap.\n")
@@ -330,9 +331,11 @@ def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
         article = service.read(info.id)
         texts = [article.title, *article.authors, *article.tags, article.source, article.text,
                  "\n".join(n.text for n in service.notes_on(info.id))]
-        expected |= {fold(w) for t in texts for w in words(t) if not is_cjk(w)} - {""}
+        expected |= {key for t in texts for w in words(t) if not is_cjk(w) for key in spelling_keys(w)} - {""}
     assert set(service.index.catalog.words()) == expected
-    assert {"zeppelins", "weather_report", "zoe", "angstrom", "1.70.0"} <= expected
+    assert {"zeppelins", "weather_report", "zoe", "angstrom", "angstroem", "1.70.0"} <= expected
+    spellings = service.index.catalog.spellings()
+    assert [w for w, _ in spellings["zoe"]] == ["zoë"] and [w for w, _ in spellings["angstroem"]] == ["ångström"]
     service.close()
 
 
