@@ -30,7 +30,7 @@ from reader.languages import name_of
 from reader.articles import Article, valid_text
 from reader.library import ARTICLE_SUFFIXES
 from reader.reading_time import minutes_for, minutes_text, word_count
-from reader.shown_text import ShownText, shown_text
+from reader.shown_text import ShownText, collapse, shown_text
 from reader.snippets import Terms, matches
 
 # Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
@@ -57,7 +57,6 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _WEB_SCHEMES = {"http", "https", "mailto"}
-_SKIP_HIGHLIGHT = {"pre", "code", "a"}
 _VOID = {"br", "hr", "img"}
 
 
@@ -78,17 +77,13 @@ def _sanitise(html_text: str) -> str:
 
 
 class _Rewriter(HTMLParser):
-    """Re-serialises sanitised HTML, pointing images and links at our schemes and
-    marking search hits in text (never inside code or links)."""
+    """Re-serialises sanitised HTML, pointing images and links at our schemes."""
 
-    def __init__(self, root: Path | None, article_id: str, terms: Terms | None, lang: str = ""):
+    def __init__(self, root: Path | None, article_id: str):
         super().__init__(convert_charrefs=True)
-        self.lang = lang
         self.root = root
         self.folder = posixpath.dirname(article_id)
-        self.terms = terms
         self.out: list[str] = []
-        self.skip_depth = 0
         # A paragraph that holds only an image is drawn without the text's line spacing
         # (in Qt it would stretch the image's line by half its height): where it opened,
         # and whether only an image followed.
@@ -107,15 +102,11 @@ class _Rewriter(HTMLParser):
             attrs = self._image(attrs)
         elif tag == "a":
             attrs = self._link(attrs)
-        if tag in _SKIP_HIGHLIGHT and tag not in _VOID:
-            self.skip_depth += 1
         rendered = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs.items() if v is not None)
         self.out.append(f"<{tag}{rendered}>")
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag in _SKIP_HIGHLIGHT and tag not in _VOID:
-            self.skip_depth -= 1
 
     def handle_endtag(self, tag):
         if tag == "p" and self._only_image and self._paragraph is not None:
@@ -124,22 +115,12 @@ class _Rewriter(HTMLParser):
             self._paragraph, self._only_image = None, False
         if tag in _VOID:
             return
-        if tag in _SKIP_HIGHLIGHT:
-            self.skip_depth = max(0, self.skip_depth - 1)
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
         if data.strip():
             self._only_image = False
-        if not self.terms or self.skip_depth:
-            self.out.append(html.escape(data, quote=False))
-            return
-        last = 0
-        for start, end, _ in matches(data, self.terms, self.lang):
-            self.out.append(html.escape(data[last:start], quote=False))
-            self.out.append(f'<span class="hit">{html.escape(data[start:end], quote=False)}</span>')
-            last = end
-        self.out.append(html.escape(data[last:], quote=False))
+        self.out.append(html.escape(data, quote=False))
 
     def _inside(self, target: str) -> str | None:
         """The library-relative path of a relative URL, if it stays inside the library."""
@@ -193,8 +174,8 @@ def _is_a_pixel(attrs: dict) -> bool:
     return all(str(v).strip().isdigit() and int(str(v).strip()) <= 2 for v in sizes)
 
 
-def _rewrite(html_text: str, root: Path | None, article_id: str, terms: Terms | None, lang: str = "") -> str:
-    rewriter = _Rewriter(root, article_id, terms, lang)
+def _rewrite(html_text: str, root: Path | None, article_id: str) -> str:
+    rewriter = _Rewriter(root, article_id)
     rewriter.feed(html_text)
     rewriter.close()
     return "".join(rewriter.out)
@@ -245,13 +226,17 @@ def _drop_leading_title(body: str, title: str) -> str:
 @dataclass(frozen=True)
 class Page:
     """An article as the reading pane shows it: its HTML, the text of its body as
-    shown (what passages are quoted from), and how many blocks the header above the
-    body takes (title, byline, tags, summary), so the pane can find where the body starts."""
+    shown (what passages are quoted from), how many blocks the header above the body
+    takes (title, byline, tags, summary), so the pane can find where the body starts,
+    and where the searched words are: in the body's flat text, and in the header's
+    title and summary as (block, start, end), the block counted among the header's."""
 
     html: str
     shown: ShownText
     header_blocks: int
     notice: str | None = None
+    hits: tuple[tuple[int, int], ...] = ()
+    header_hits: tuple[tuple[int, int, int], ...] = ()
 
 
 def article_body(article: Article) -> str:
@@ -288,7 +273,9 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     if article.tags:
         tags = " ".join(f"<span class='tag'>&nbsp;{html.escape(t)}&nbsp;</span>" for t in article.tags)
         head.append(f"<p class='tags'>{tags}</p>")
+    marked = [(0, collapse(article.title))]
     if article.summary:
+        marked.append((len(head), collapse(article.summary)))
         head.append(f"<p class='summary'>{html.escape(article.summary)}</p>")
     if notice:
         head.append(f"<p class='edited'>✎ {html.escape(notice)}.</p>")
@@ -302,7 +289,15 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     # the article shows without waiting for them.
     foot = f"<hr><p><a name='{RELATED_SLOT}'>\u200b</a></p>{''.join(nav)}"
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
-    return Page(_rewrite(page, root, article.id, terms, article.lang), shown_text(body), len(head), notice)
+    shown = shown_text(body)
+    header_hits = tuple((block, start, end) for block, text in marked for start, end in _spans(text, terms, article.lang))
+    return Page(_rewrite(page, root, article.id), shown, len(head), notice, _spans(shown.flat, terms, article.lang),
+                header_hits)
+
+
+def _spans(text: str, terms: Terms | None, lang: str) -> tuple[tuple[int, int], ...]:
+    """Where the searched words are in a text (the reading pane marks them there)."""
+    return tuple((start, end) for start, end, _ in matches(text, terms, lang)) if terms else ()
 
 
 def note_html(text: str) -> str:
@@ -338,10 +333,10 @@ def related_html(related, dark: bool) -> str:
 # ---------------------------------------------------------------- styles
 
 _LIGHT = {"fg": "#1f2328", "muted": "#5f6670", "link": "#0b5cad", "rule": "#d6d9dd", "code_bg": "#f4f5f7",
-          "tag_bg": "#e8eef6", "tag_fg": "#27476e", "hit": "#ffe27a", "quote": "#4a5058",
+          "tag_bg": "#e8eef6", "tag_fg": "#27476e", "quote": "#4a5058",
           "notice_bg": "#fdf3d8", "notice_fg": "#6b4e00"}
 _DARK = {"fg": "#e3e5e8", "muted": "#a0a7b1", "link": "#7cb4f0", "rule": "#3b4048", "code_bg": "#262a30",
-         "tag_bg": "#2d3a4c", "tag_fg": "#c7dbf5", "hit": "#7a6515", "quote": "#c2c7ce",
+         "tag_bg": "#2d3a4c", "tag_fg": "#c7dbf5", "quote": "#c2c7ce",
          "notice_bg": "#3d3420", "notice_fg": "#f0d890"}
 
 
@@ -364,7 +359,6 @@ p.image {{ line-height: 100%; }}
 p.edited {{ color: {c['notice_fg']}; background-color: {c['notice_bg']}; font-size: 92%; }}
 p.nav {{ margin-bottom: 4px; }}
 a {{ color: {c['link']}; text-decoration: none; }}
-span.hit {{ background-color: {c['hit']}; }}
 blockquote {{ color: {c['quote']}; margin-left: 18px; font-style: italic; }}
 pre {{ white-space: pre-wrap; background-color: {c['code_bg']}; padding: 8px; margin-top: 0px; margin-bottom: 0px; line-height: 118%;
        font-family: 'DejaVu Sans Mono', monospace; font-size: 88%; }}

@@ -4,7 +4,8 @@
     xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshot.py docs/screenshot.png
 
 Options after the file name: --size WxH (the window, default 1280x800), --query TEXT
-(type a search), --notes (show All notes), --dark.
+(type a search, and open the article again from its results, its words marked), --notes
+(show All notes), --dark, --bare (the article alone: no notes, no selection).
 """
 
 import argparse
@@ -37,6 +38,7 @@ def main() -> int:
     parser.add_argument("--query", default="")
     parser.add_argument("--notes", action="store_true")
     parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--bare", action="store_true")
     args = parser.parse_args()
     width, height = (int(x) for x in args.size.split("x"))
     data = Path(tempfile.mkdtemp(prefix="reader-shot-"))
@@ -50,28 +52,35 @@ def main() -> int:
 
     def stage_one():
         window.open_article(ARTICLE)
+        if args.bare:
+            return
         window.reading.comments.editor.setPlainText("Ask the council for the cost figures of each phase.")
         window.reading.comments.submit()
 
     def stage_two():
-        select(window, "the movable flood barrier across the Harbour City estuary")
-        window.reading.highlight_action.trigger()
+        if not args.bare:
+            select(window, "the movable flood barrier across the Harbour City estuary")
+            window.reading.highlight_action.trigger()
 
     def stage_three():
-        select(window, "Residents who had been evacuated twice in 2019")
-        window.reading.comment_action.trigger()
-        window.reading.comments.editor.setPlainText("Compare with the 2019 evacuations.")
-        window.reading.comments.submit()
+        if not args.bare:
+            select(window, "Residents who had been evacuated twice in 2019")
+            window.reading.comment_action.trigger()
+            window.reading.comments.editor.setPlainText("Compare with the 2019 evacuations.")
+            window.reading.comments.submit()
+        if args.query:
+            window.search.field.setText(args.query)
 
     def stage_four():
         if args.query:
-            window.search.field.setText(args.query)
+            window.open_article(ARTICLE, "search")
         if args.notes:
             window.show_all_notes()
         window.reading.view.verticalScrollBar().setValue(0)
-        select(window, "four centimetres")  # a selection, with its small buttons
-        window.reading.view.verticalScrollBar().setValue(0)
-        window.reading.popup.show_by_selection()
+        if not args.bare:
+            select(window, "four centimetres")  # a selection, with its small buttons
+            window.reading.view.verticalScrollBar().setValue(0)
+            window.reading.popup.show_by_selection()
 
     def shoot():
         try:

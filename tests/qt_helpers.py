@@ -103,3 +103,12 @@ def leave_comment(qtbot, w, text):
 def comments(w):
     listing = find(w, QAbstractItemView, "commentsList")
     return [listing.model().index(r, 0).data() for r in range(listing.model().rowCount())]
+
+
+def search_marks(view) -> list[str]:
+    """The runs of the article marked as searched words (underlined, not filled like a
+    highlight), in the order they are drawn."""
+    from PySide6.QtGui import QTextCharFormat
+
+    return [s.cursor.selectedText() for s in view.extraSelections()
+            if s.format.underlineStyle() == QTextCharFormat.SingleUnderline]

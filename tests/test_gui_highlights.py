@@ -3,7 +3,7 @@ comment on it, restart, edit the file on disk, and check what the reader sees.""
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtGui import QAction, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QTextBrowser
 
 from conftest import CORPORA, FLOOD_STORY as STORY, SAMPLE, write
@@ -38,10 +38,12 @@ def select(w, text, occurrence=1):
 
 
 def highlighted(w) -> list[str]:
-    """The text under each highlight drawn on the article (its extra selections with a background)."""
+    """The text under each highlight drawn on the article (its extra selections filled with
+    a colour; the searched words are underlined, not highlights)."""
     shown = []
     for selection in view(w).extraSelections():
-        if selection.format.background().style() != Qt.NoBrush and selection.cursor.hasSelection():
+        if (selection.format.background().style() != Qt.NoBrush and selection.cursor.hasSelection()
+                and selection.format.underlineStyle() == QTextCharFormat.NoUnderline):
             shown.append(collapse(selection.cursor.selectedText().replace("\u2029", " ").replace("\u2028", " ")))
     return shown
 

@@ -4,15 +4,15 @@ its language in the header."""
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser
 
 from conftest import write
-from qt_helpers import WAIT, click_row, find, open_window, results_view, row_ids, search, settled, type_text, wait_article
+from qt_helpers import (
+    WAIT, click_row, find, open_window, results_view, row_ids, search, search_marks, settled, type_text, wait_article,
+)
 from test_languages import CJK_ARTICLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-HIT_COLOURS = {"#ffe27a", "#7a6515"}  # span.hit in the light and the dark theme
 
 FRENCH = """---
 title: Le projet de loi sur le renseignement
@@ -22,22 +22,6 @@ lang: fr
 Les députés ont adopté à une large majorité le projet de loi sur le renseignement défendu
 par le gouvernement lors d'un vote solennel. Il sera examiné par le Sénat.
 """
-
-
-def marked_text(document: QTextDocument) -> list[str]:
-    """The runs of text drawn with the search-hit background, in order."""
-    runs = []
-    block = document.begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            background = fragment.charFormat().background()
-            if background.style() != Qt.NoBrush and background.color().name() in HIT_COLOURS:
-                runs.append(fragment.text())
-            it += 1
-        block = block.next()
-    return runs
 
 
 @pytest.fixture
@@ -59,7 +43,7 @@ def test_a_cjk_substring_finds_its_article_and_is_marked_in_it(qtbot, window):
     click_row(qtbot, results_view(window), 0)
     wait_article(qtbot, window, "北京市人民政府")
     view = find(window, QTextBrowser, "articleView")
-    qtbot.waitUntil(lambda: marked_text(view.document()) == ["東京"], timeout=WAIT)
+    qtbot.waitUntil(lambda: search_marks(view) == ["東京"], timeout=WAIT)
     assert "Japanese" in view.toPlainText().split("今日は")[0]  # the header names the language
 
 
@@ -77,7 +61,7 @@ def test_a_french_word_finds_another_form_of_it_and_lang_filters(qtbot, window):
     qtbot.keyClick(find(window, QLineEdit, "searchField"), Qt.Key_Return)
     wait_article(qtbot, window, "Les députés")
     view = find(window, QTextBrowser, "articleView")
-    qtbot.waitUntil(lambda: marked_text(view.document()) == ["gouvernement"], timeout=WAIT)
+    qtbot.waitUntil(lambda: search_marks(view) == ["gouvernement"], timeout=WAIT)
     assert "French" in view.toPlainText().split("Les députés")[0]
     search(qtbot, window, "lang:fr OR lang:ja")
     assert sorted(row_ids(results_view(window))) == ["vote.md", "weather.md"]

@@ -233,11 +233,11 @@ class ArticleView(QTextBrowser):
 
     # ------------------------------------------------------------ layers of marks on the text
 
-    LAYER_ORDER = ("highlights", "flash", "find")  # later layers are drawn over earlier ones
+    LAYER_ORDER = ("search", "highlights", "flash", "find")  # later layers are drawn over earlier ones
 
     def set_layer(self, name: str, selections: list) -> None:
-        """Marks drawn over the text as extra selections, kept per layer (highlights, the
-        flash of a highlight, find matches) so that setting one keeps the others."""
+        """Marks drawn over the text as extra selections, kept per layer (searched words,
+        highlights, the flash of a highlight, find matches) so that setting one keeps the others."""
         self._layers[name] = selections
         self.setExtraSelections([s for layer in self.LAYER_ORDER for s in self._layers.get(layer, [])])
 

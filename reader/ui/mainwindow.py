@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
         self._update_nav()
 
     def _on_search_showing(self, showing: bool) -> None:
+        if not showing:
+            self.reading.clear_search_marks()
         if showing:
             self.middle.setCurrentIndex(SEARCH)
             self.navigation.source = "search"

@@ -23,7 +23,7 @@ from reader.reading import ReadingState
 from reader.render import Neighbour, Page, article_css, article_page, message_html
 from reader.service import ReaderService
 from reader.snippets import Terms
-from reader.ui import theme
+from reader.ui import searchmarks, theme
 from reader.ui.articlenotes import ArticleNotes
 from reader.ui.articleview import ArticleView
 from reader.ui.comments import CommentsPanel
@@ -180,6 +180,8 @@ class ReadingPane(QSplitter):
         self.popup.hide()
         self.view.show_html(rendered.page.html, article_css(theme.is_dark()))
         self.layer.set_page(rendered.page)
+        searchmarks.draw(self.view, rendered.page, self.layer.document_text() if rendered.page.hits else None,
+                         theme.is_dark())
         self.related.ask(self.workers, rendered.article_id, theme.is_dark())
         fraction = self.reading.positions.get(rendered.article_id, 0.0) if self.reading else 0.0
         QTimer.singleShot(0, lambda: self.view.set_scroll_fraction(fraction) if seq == self.render_seq else None)
@@ -192,6 +194,7 @@ class ReadingPane(QSplitter):
             return
         self.page = None
         self.layer.set_page(None)
+        searchmarks.clear(self.view)
         self.show_message("This article can't be shown", f"<code>{article_id}</code>: {message}.",
                           "Its comments are kept below; if the file comes back they stay with it.")
         self.notes.load(article_id)
@@ -217,11 +220,18 @@ class ReadingPane(QSplitter):
         if not self.layer.show(note_id):
             self.message.emit("That passage is no longer in the article; the note keeps its quote.")
 
+    def clear_search_marks(self) -> None:
+        """The search is over: its words are no longer marked, now or when the page is shown again."""
+        neighbours, _ = self._render_args
+        self._render_args = (neighbours, None)
+        searchmarks.clear(self.view)
+
     def show_message(self, title: str, text: str, hint: str = "") -> None:
         html = message_html(title, text + (f"</p><p>{hint}" if hint else ""))
         self.related.forget()
         self.page = None
         self.layer.set_page(None)
+        searchmarks.clear(self.view)
         self.view.show_html(html, article_css(theme.is_dark()))
 
     def reload(self) -> None:
