@@ -2,13 +2,15 @@
 
 A note on a passage shows the passage as a quote above its comment (or says the passage
 is no longer in the article); a comment being written on a passage shows it above the box.
+Reading comes first: the panel asks only for the room its comments need (``wanted_height``)
+— with none, a heading and a one-line box that opens up when it is used.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QToolButton,
@@ -23,6 +25,7 @@ from reader.ui.delegates import COMMENT_HTML_ROLE, COMMENT_TIME_ROLE, CommentDel
 NOTE_ID_ROLE = Qt.UserRole + 30
 EMPTY_HINT = "Write something first: an empty comment can't be saved."
 QUOTE_CHARS = 300  # a long passage is shortened in the list; its highlight shows all of it
+BOX_LINES = 1, 4  # the comment box's lines: at rest, and while a comment is being written
 
 
 class CommentsPanel(QWidget):
@@ -30,6 +33,7 @@ class CommentsPanel(QWidget):
     edit_requested = Signal(int, str)  # note id, new text
     delete_requested = Signal(int)  # note id
     note_selected = Signal(int)  # the reader selected a note (show its passage)
+    wanted_changed = Signal()  # the room the panel needs has changed (comments, the box opened)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -80,11 +84,14 @@ class CommentsPanel(QWidget):
         self.editor.setObjectName("commentEdit")
         self.editor.setPlaceholderText("Leave a comment… (Markdown; Ctrl+Enter to post)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setFixedHeight(58)
-        self.editor.textChanged.connect(lambda: self.hint.setText(""))
+        self.editor.installEventFilter(self)
+        self._opened = False  # the reader went into the box (it closes again once a comment is saved)
+        self.editor.textChanged.connect(lambda: self.show_problem(""))
+        self.editor.textChanged.connect(self._fit_box)
         self.hint = QLabel("")
         self.hint.setObjectName("commentHint")
         self.hint.setWordWrap(True)
+        self.hint.hide()
         self.post_button = QPushButton("Leave a comment")
         self.post_button.setObjectName("leaveCommentButton")
         self.post_button.setDefault(True)
@@ -100,20 +107,56 @@ class CommentsPanel(QWidget):
         top.addStretch(1)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.hint, 1)
-        bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.post_button)
+        entry = QHBoxLayout()  # the box, and its buttons beside it
+        entry.addWidget(self.editor, 1)
+        entry.addWidget(self.cancel_button, 0, Qt.AlignBottom)
+        entry.addWidget(self.post_button, 0, Qt.AlignBottom)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 8, 16, 10)
+        layout.setContentsMargins(16, 6, 16, 8)
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.list, 10)
         layout.addWidget(self.quote_row)
-        layout.addWidget(self.editor)
-        layout.addLayout(bottom)
-        layout.addStretch(1)  # with no comments yet, the box sits under the heading
+        layout.addLayout(entry)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)  # given more room than it asked for, the box stays under the comments
+        self._fit_box()
         self.set_article(None)
+
+    # ------------------------------------------------------------ the room it needs
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.editor and event.type() in (QEvent.FocusIn, QEvent.FocusOut):
+            self._opened = event.type() == QEvent.FocusIn
+            self._fit_box()
+        return super().eventFilter(obj, event)
+
+    def writing(self) -> bool:
+        """A comment is being written: the reader went into the box, or it has text, a
+        passage, or a comment being edited."""
+        return (self._opened or bool(self.editor.toPlainText()) or self.pending_quote is not None
+                or self.editing is not None)
+
+    def _fit_box(self) -> None:
+        lines = BOX_LINES[1] if self.writing() else BOX_LINES[0]
+        document = self.editor.document().documentMargin()  # the frame's width holds the style's padding
+        height = int(lines * self.editor.fontMetrics().lineSpacing() + 2 * document + 2 * self.editor.frameWidth() + 2)
+        if (self.editor.minimumHeight(), self.editor.maximumHeight()) != (height, height):
+            self.editor.setFixedHeight(height)
+            self.wanted_changed.emit()
+
+    def wanted_height(self, most: int) -> int:
+        """The height the panel needs, at most `most` (the comments then scroll): its
+        heading, the comments, the passage being commented on, the box and any hint."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        parts = [self.header.sizeHint().height(), max(self.editor.minimumHeight(), self.post_button.sizeHint().height())]
+        parts += [w.sizeHint().height() for w in (self.quote_row, self.hint) if not w.isHidden()]
+        fixed = margins.top() + margins.bottom() + sum(parts) + layout.spacing() * len(parts)
+        if not self.notes:
+            return fixed - layout.spacing()
+        rows = sum(self.list.sizeHintForRow(row) for row in range(self.list.count())) + 2 * self.list.frameWidth() + 4
+        return fixed + max(0, min(rows, most - fixed))
 
     # ------------------------------------------------------------ showing
 
@@ -151,6 +194,7 @@ class CommentsPanel(QWidget):
         self.header.setText(f"<b>Comments</b> ({count})" if count else "<b>Comments</b> — none yet")
         self.list.setVisible(bool(count))
         self._update_buttons()
+        self.wanted_changed.emit()
 
     def _quote_html(self, note: Note) -> str:
         if note.quote is None:
@@ -198,11 +242,13 @@ class CommentsPanel(QWidget):
         if quote is None:
             self.quote_row.hide()
             self.post_button.setText("Save changes" if self.editing is not None else "Leave a comment")
-            return
-        exact = quote.exact if len(quote.exact) <= QUOTE_CHARS else quote.exact[:QUOTE_CHARS] + " …"
-        self.quote_label.setText(f"<i>On the passage:</i> “{html.escape(exact)}”")
-        self.quote_row.show()
-        self.post_button.setText("Highlight and comment")
+        else:
+            exact = quote.exact if len(quote.exact) <= QUOTE_CHARS else quote.exact[:QUOTE_CHARS] + " …"
+            self.quote_label.setText(f"<i>On the passage:</i> “{html.escape(exact)}”")
+            self.quote_row.show()
+            self.post_button.setText("Highlight and comment")
+        self._fit_box()
+        self.wanted_changed.emit()
 
     # ------------------------------------------------------------ actions
 
@@ -223,13 +269,18 @@ class CommentsPanel(QWidget):
 
     def saved(self) -> None:
         """The store has the comment: clear the box (only now, so nothing typed is lost)."""
+        self._opened = False
         self.editor.clear()
         self.cancel_edit()
         self.set_pending_quote(None)
-        self.hint.setText("")
+        self.show_problem("")
 
     def show_problem(self, message: str) -> None:
-        self.hint.setText(f"<span style='color:#c0392b'>{html.escape(message)}</span>")
+        """Say what went wrong under the box ("" takes it away)."""
+        self.hint.setText(f"<span style='color:#c0392b'>{html.escape(message)}</span>" if message else "")
+        if self.hint.isHidden() == bool(message):
+            self.hint.setVisible(bool(message))
+            self.wanted_changed.emit()
 
     def start_edit(self) -> None:
         note_id = self.selected_id()
@@ -242,6 +293,7 @@ class CommentsPanel(QWidget):
         self.post_button.setText("Save changes")
         self.cancel_button.show()
         self.editor.setFocus()
+        self._fit_box()
 
     def cancel_edit(self) -> None:
         if self.editing is not None:
@@ -249,6 +301,7 @@ class CommentsPanel(QWidget):
         self.editing = None
         self.post_button.setText("Highlight and comment" if self.pending_quote else "Leave a comment")
         self.cancel_button.hide()
+        self._fit_box()
 
     def _delete_selected(self) -> None:
         note_id = self.selected_id()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QSplitterHandle, QToolButton, QVBoxLayout, QWidget
 
 from reader.annotations import edit_notice
 from reader.catalog import ArticleInfo
@@ -33,6 +33,7 @@ from reader.ui.related import RelatedLinks
 from reader.ui.workers import Workers
 
 SAVE_POSITIONS_MS = 1500
+COMMENTS_SHARE = 0.35  # of the pane's height, the most the comments panel takes (its list then scrolls)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Rendered:
 
 class ReadingPane(QSplitter):
     message = Signal(str)  # something to say in the status bar
+    resized_by_reader = Signal()  # the reader moved the divider above the comments (sizes then stay theirs)
 
     def __init__(self, info_of: Callable[[str], ArticleInfo | None], parent=None):
         super().__init__(Qt.Vertical, parent)
@@ -72,9 +74,9 @@ class ReadingPane(QSplitter):
         self.comments = CommentsPanel()
         self.addWidget(article_box)
         self.addWidget(self.comments)
-        self.setStretchFactor(0, 4)
-        self.setStretchFactor(1, 1)
-        self.setSizes([460, 290])
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 0)
+        self.sized_by_reader = False  # the divider where the reader put it, not where the comments need it
 
         self.notes = ArticleNotes(self)
         self.layer = HighlightLayer(self.view, self)
@@ -96,6 +98,8 @@ class ReadingPane(QSplitter):
         self.comments.edit_requested.connect(
             lambda note_id, text: self.notes.edit(note_id, text, self.comments.saved, self._box_failed))
         self.comments.delete_requested.connect(self.notes.delete)
+        self.comments.wanted_changed.connect(self.fit_comments)
+        self.splitterMoved.connect(self._moved_by_reader)
         self.notes.failed.connect(lambda message: self.message.emit(f"The note could not be saved: {message}"))
         self.view.menu_wanted.connect(self._extend_menu)
         self.show_message("Article Reader", "Pick an article from the list to read it, or search the whole "
@@ -125,6 +129,37 @@ class ReadingPane(QSplitter):
         bar.hide()
         return bar
 
+    # ------------------------------------------------------------ the room the comments take
+
+    def fit_comments(self) -> None:
+        """Give the comments the room they need (up to COMMENTS_SHARE of the pane) and the
+        article the rest — unless the reader has put the divider somewhere themselves."""
+        total = sum(self.sizes())
+        if self.sized_by_reader or self.comments.isHidden() or total <= 0:
+            return
+        self.comments.layout().activate()  # its minimum follows a box that just closed, before the splitter asks
+        wanted = self.comments.wanted_height(int(total * COMMENTS_SHARE))
+        wanted = min(wanted, total - self.view.minimumSizeHint().height())
+        if self.sizes()[1] != wanted:
+            self.setSizes([total - wanted, wanted])
+
+    def _moved_by_reader(self) -> None:
+        self.sized_by_reader = True
+        self.resized_by_reader.emit()
+
+    def size_automatically(self) -> None:
+        """Let the comments take the room they need again (a double-click on the divider)."""
+        self.sized_by_reader = False
+        self.resized_by_reader.emit()
+        self.fit_comments()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_comments()
+
+    def createHandle(self):
+        return _Divider(self.orientation(), self)
+
     # ------------------------------------------------------------ the library
 
     def set_library(self, workers: Workers | None, root: Path | None, reading: ReadingState | None) -> None:
@@ -152,6 +187,7 @@ class ReadingPane(QSplitter):
             self.comments.show()
             self.comments.set_article(article_id)
             self.comments.set_notes([])
+            self.fit_comments()
         self.render(neighbours, terms)
 
     def render(self, neighbours=(None, None), terms: Terms | None = None) -> None:
@@ -354,3 +390,10 @@ class ReadingPane(QSplitter):
         self.save_timer.stop()
         if self.reading is not None:
             self.reading.save()
+
+
+class _Divider(QSplitterHandle):
+    """The divider above the comments: dragged, it stays; double-clicked, it fits them again."""
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.splitter().size_automatically()

@@ -23,10 +23,13 @@ class WindowLook:
             window.restoreGeometry(geometry)
         else:
             window.resize(1280, 800)
-        for name, splitter in (("main_split", window.main_split), ("right_split", window.reading)):
-            state = self.settings.value(name)
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+        state = self.settings.value("main_split")
+        if isinstance(state, QByteArray):
+            window.main_split.restoreState(state)
+        # Only a divider the reader moved is kept: otherwise the comments take what they need.
+        state = self.settings.value("comments_divider")
+        if isinstance(state, QByteArray) and window.reading.restoreState(state):
+            window.reading.sized_by_reader = True
         window.reading.view.set_zoom(int(self.settings.value("zoom", 0)))
         self.apply_theme()
 
@@ -34,7 +37,11 @@ class WindowLook:
         window = self.window
         self.settings.setValue("geometry", window.saveGeometry())
         self.settings.setValue("main_split", window.main_split.saveState())
-        self.settings.setValue("right_split", window.reading.saveState())
+        self.settings.remove("right_split")  # before 0.2 every run kept it, moved or not
+        if window.reading.sized_by_reader:
+            self.settings.setValue("comments_divider", window.reading.saveState())
+        else:
+            self.settings.remove("comments_divider")
         self.settings.setValue("zoom", window.reading.view.zoom)
         self.settings.sync()
 
