@@ -107,8 +107,9 @@ def spelling_keys(word: str) -> tuple[str, ...]:
 
 
 def has_accents(word: str) -> bool:
-    """Whether folding changes a letter of the word (not only its case or apostrophes)."""
-    return not word.isascii() and any(c.isalpha() and not c.isascii() for c in word)
+    """Whether folding changes a letter of the word beyond its case: an accent, ß, ø
+    (not a letter of a script without them, Cyrillic's а or a Han character)."""
+    return not word.isascii() and any(not c.isascii() and c.isalpha() and fold(c) != c.lower() for c in word)
 
 
 def stem(word: str, lang: str = ENGLISH) -> str:
@@ -241,12 +242,13 @@ def vocabulary_words(written: dict[str, set[str]]) -> tuple[set[tuple[str, str]]
     for lang, words_in in written.items():
         for word in words_in:
             for piece in pieces(word):
-                if piece.isascii() or not has_accents(piece):
-                    if folded := fold(piece):
-                        plain.add((folded, lang))
-                elif not is_cjk(piece):
+                if is_cjk(piece):
+                    continue
+                if has_accents(piece):
                     spelled = piece.lower()
                     spellings.update((key, spelled, lang) for key in spelling_keys(piece) if key)
+                elif folded := fold(piece):
+                    plain.add((folded, lang))
     return plain, spellings
 
 

@@ -194,12 +194,12 @@ class Compiler:
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))
-        stems: set[str] = set()
+        found: set[str] = set()
         for key in self._expansion(word):
             for term, langs in self._stems(key).items():
                 self._want({term}, langs)
-                stems.add(term)
-        stems = sorted(stems)
+                found.add(term)
+        stems = sorted(found)
         if len(stems) > 1:  # an expansion: one constant-score union over the fields that have any
             return self._any_term(targets, stems) or wq.NullQuery
         return _any_of([wq.Term(f, s) for f in targets for s in stems])

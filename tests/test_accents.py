@@ -13,9 +13,7 @@ import pytest
 from conftest import write
 from reader.analysis import has_accents, is_stop_word, words
 from reader.articles import parse_article
-from reader.index import LibraryIndex
-from reader.library import library_root
-from test_languages import PAGES, REAL, indexed, needs_pages, real_page
+from test_languages import REAL, indexed, needs_pages, pages, real_page  # noqa: F401 - pages: a fixture
 
 SPANISH = "---\ntitle: La escuela\nlang: es\n---\nLa educación pública necesita más información.\n"
 FRENCH = ("---\ntitle: L'été\nlang: fr\n---\n"
@@ -113,21 +111,13 @@ LANGUAGES = {"de-patientenakte": "de", "de-dmexco": "de", "es-nytimes": "es", "f
              "fr-liberation": "fr", "pt-veiculos": "pt", "pt-amor": "pt", "pt-loja": "pt"}
 
 
-@pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    if not PAGES.is_dir():
-        pytest.skip("../shared/web-pages is not beside this checkout")
-    root = tmp_path_factory.mktemp("pages")
-    for key, name in REAL.items():
-        (root / f"{name}.html").write_bytes(real_page(key))
-    index = LibraryIndex(library_root(root), tmp_path_factory.mktemp("data"))
-    index.update()
-    yield index, root
-    index.close()
+def page_text(name: str):
+    key = next(key for key, page in REAL.items() if page == name)
+    return parse_article(real_page(key), f"{name}.html").article
 
 
-def accented_words(root, name: str, lang: str) -> list[str]:
-    article = parse_article((root / f"{name}.html").read_bytes(), f"{name}.html").article
+def accented_words(name: str, lang: str) -> list[str]:
+    article = page_text(name)
     assert article.lang == lang
     chosen = {w for w in words(f"{article.title} {article.text}")
               if w.isalpha() and has_accents(w) and len(w) > 2 and not is_stop_word(w, {lang})}
@@ -136,17 +126,16 @@ def accented_words(root, name: str, lang: str) -> list[str]:
 
 @needs_pages
 @pytest.mark.parametrize("name", sorted(LANGUAGES))
-def test_every_accented_word_of_a_real_page_is_found_typed_without_accents(real, name):
+def test_every_accented_word_of_a_real_page_is_found_typed_without_accents(pages, name):
     """Each word written with accents on a real page, typed without them, finds the page,
     and finds in the page's language exactly what the word typed with them finds."""
-    index, root = real
     lang = LANGUAGES[name]
     same_language = {f"{n}.html" for n, code in LANGUAGES.items() if code == lang}
-    checked = accented_words(root, name, lang)
+    checked = accented_words(name, lang)
     assert len(checked) >= 8
     missed, differ = [], []
     for word in checked:
-        plain, typed = found(index, unaccented(word)), found(index, word)
+        plain, typed = found(pages, unaccented(word)), found(pages, word)
         if f"{name}.html" not in plain:
             missed.append(word)
         if [i for i in plain if i in same_language] != [i for i in typed if i in same_language]:
@@ -162,18 +151,16 @@ def test_every_accented_word_of_a_real_page_is_found_typed_without_accents(real,
     ("assemblee", "fr-lemonde"), ("deputes", "fr-lemonde"), ("seismes", "fr-liberation"),
     ("veiculos", "pt-veiculos"), ("veiculo", "pt-veiculos"),
 ])
-def test_real_words_and_their_inflections_typed_without_accents(real, query, article):
-    index, _ = real
-    assert f"{article}.html" in found(index, query)
+def test_real_words_and_their_inflections_typed_without_accents(pages, query, article):
+    assert f"{article}.html" in found(pages, query)
 
 
 @needs_pages
-def test_a_real_phrase_typed_without_accents(real):
-    index, root = real
-    text = parse_article((root / "fr-lemonde.html").read_bytes(), "x.html").article.text
+def test_a_real_phrase_typed_without_accents(pages):
+    text = page_text("fr-lemonde").text
     phrase = next(p for p in (" ".join(words(text)[i:i + 3]) for i in range(len(words(text))))
                   if any(has_accents(w) for w in p.split()) and all(w.isalpha() for w in p.split()))
-    assert "fr-lemonde.html" in found(index, f'"{unaccented(phrase)}"'), phrase
+    assert "fr-lemonde.html" in found(pages, f'"{unaccented(phrase)}"'), phrase
 
 
 def test_an_index_of_the_format_before_is_rebuilt_with_a_message(library, data, cli):
