@@ -37,10 +37,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from reader.analysis import fold, is_stop_word, words  # noqa: E402
-from reader.articles import parse_article  # noqa: E402
-from reader.index import LibraryIndex  # noqa: E402
-from reader.library import library_root  # noqa: E402
+from reader.library.formats import parse_article  # noqa: E402
+from reader.library.scanning import library_root  # noqa: E402
+from reader.search.searching import LibraryIndex  # noqa: E402
+from reader.text.analysis import fold, is_stop_word, words  # noqa: E402
 
 SHARED = HERE.parent.parent / "shared"
 PAGES = SHARED / "web-pages"

@@ -45,11 +45,11 @@ sys.path.insert(0, str(HERE.parent))
 import edlib  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
-from reader import anchoring  # noqa: E402
-from reader.anchoring import Placement, Quote, quote_at, reanchor  # noqa: E402
-from reader.articles import parse_article  # noqa: E402
-from reader.render import article_shown_text  # noqa: E402
-from reader.shown_text import collapse  # noqa: E402
+from reader.library.body import article_shown_text  # noqa: E402
+from reader.library.formats import parse_article  # noqa: E402
+from reader.library.shown_text import collapse  # noqa: E402
+from reader.notes import anchoring  # noqa: E402
+from reader.notes.anchoring import Placement, Quote, quote_at, reanchor  # noqa: E402
 
 SHARED = HERE.parent.parent / "shared"
 REVISIONS = SHARED / "revisions"

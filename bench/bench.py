@@ -157,8 +157,8 @@ def reindex_timings(library: Path, work: Path, runs: int, results: dict) -> None
 
 
 def search_timings(library: Path, work: Path, passes: int) -> dict:
-    from reader.index import LibraryIndex
-    from reader.library import library_root
+    from reader.library.scanning import library_root
+    from reader.search.searching import LibraryIndex
 
     index = LibraryIndex(library_root(library), work / "ours-data")
     index.open()

@@ -48,7 +48,7 @@ def fts5_db(library: Path, work: Path) -> Path:
 
 
 def related_timings(service, fts: sqlite3.Connection, ids: list[str]) -> dict:
-    from reader.related import CANDIDATES, key_terms, related_articles
+    from reader.search.related import CANDIDATES, key_terms, related_articles
 
     searcher = service.index.searcher()
     ours, theirs = [], []
@@ -95,7 +95,7 @@ def filter_timings(service, fts: sqlite3.Connection, words: list[str]) -> dict:
 
 def main() -> int:
     args, library = corpus.bench_arguments(__doc__, 10_000)
-    from reader.library import library_root
+    from reader.library.scanning import library_root
     from reader.service import ReaderService
 
     data = args.work / f"daily-data-{args.articles}"

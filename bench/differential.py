@@ -34,7 +34,7 @@ def stock_writer(ix, **kwargs):
 
 
 def product_writer(ix, **kwargs):
-    from reader.columnar import ColumnarWriter
+    from reader.index.columnar import ColumnarWriter
 
     return ColumnarWriter(ix, **kwargs)
 
@@ -42,8 +42,8 @@ def product_writer(ix, **kwargs):
 def answers(index, queries: list[str]) -> dict:
     """What each query gives: the raw scores of the top 60, the total, the page and the
     suggestion the product shows, and the newest-first page."""
-    from reader.hits import CountingTopCollector
-    from reader.query_compiler import compile_query
+    from reader.search.compiler import compile_query
+    from reader.search.hits import CountingTopCollector
 
     searcher = index.searcher()
     out = {}
@@ -78,7 +78,7 @@ def differences(ours: dict, stock: dict) -> list[str]:
 
 def in_one_process(writer):
     """Patch the index to write with this writer, in this process only (no workers)."""
-    from reader import index_writing, parallel
+    from reader.index import parallel, writing as index_writing
 
     index_writing.segment_writer = writer
     parallel.worker_count = lambda files, per_worker: 1
@@ -86,8 +86,8 @@ def in_one_process(writer):
 
 def main() -> int:
     args, library = corpus.bench_arguments(__doc__, 10_000)
-    from reader.index import LibraryIndex
-    from reader.library import library_root
+    from reader.library.scanning import library_root
+    from reader.search.searching import LibraryIndex
 
     queries = [q for _, q, _ in corpus.queries()]
     results = {}

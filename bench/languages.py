@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reader import languages  # noqa: E402
-from reader.articles import parse_article  # noqa: E402
-from reader.library import scan_library  # noqa: E402
+from reader.library.formats import parse_article  # noqa: E402
+from reader.library.scanning import scan_library  # noqa: E402
+from reader.text import languages  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PAGES = SHARED / "web-pages"

@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 WRITER = r"""
 import random, sys
 from pathlib import Path
-from reader.anchoring import Anchor, Quote
-from reader.notes import NotesStore
+from reader.notes.anchoring import Anchor, Quote
+from reader.notes.store import NotesStore
 store = NotesStore.open(Path(sys.argv[1]))
 rng = random.Random(int(sys.argv[2]))
 mine = []

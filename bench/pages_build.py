@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import corpus  # noqa: E402
+
 from bench import CLI, run_measured  # noqa: E402
 
 TEMPLATE = """<!DOCTYPE html>
@@ -106,7 +107,7 @@ def build_time(library: Path, work: Path, runs: int) -> tuple[float, float]:
 def extraction_ms(pages: Path, sample: int = 300) -> float:
     import time
 
-    from reader.articles import parse_article
+    from reader.library.formats import parse_article
 
     times = []
     for path in sorted(pages.rglob("*.html"))[:sample]:

@@ -21,13 +21,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import bench  # noqa: E402
 import corpus  # noqa: E402
+
+import bench  # noqa: E402
 
 
 def ours_search_timings(library: Path, data: Path, passes: int) -> dict:
-    from reader.index import LibraryIndex
-    from reader.library import library_root
+    from reader.library.scanning import library_root
+    from reader.search.searching import LibraryIndex
 
     index = LibraryIndex(library_root(library), data)
     index.open()

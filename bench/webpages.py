@@ -33,8 +33,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from reader.articles import date_from_value, parse_article  # noqa: E402
-from reader.render import article_shown_text  # noqa: E402
+from reader.library.article import date_from_value  # noqa: E402
+from reader.library.body import article_shown_text  # noqa: E402
+from reader.library.formats import parse_article
 
 PAGES = HERE.parent.parent / "shared" / "web-pages"
 DEV = PAGES / "readability-dev"

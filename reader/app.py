@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-from reader.library import LibraryError, library_root
-from reader.locations import APP_NAME, choose_library, data_dir
+from reader.library.scanning import LibraryError, library_root
+from reader.locations import APP_NAME, choose_library, data_dir, resource
 
 
 def _application():
@@ -21,18 +20,10 @@ def _application():
         app.setOrganizationName(APP_NAME)
         app.setDesktopFileName(APP_NAME)
         app.setStyle("Fusion")
-        icon = _icon_path()
+        icon = resource("article-reader.svg")
         if icon:
             app.setWindowIcon(QIcon(str(icon)))
     return app
-
-
-def _icon_path() -> Path | None:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "resources" / "article-reader.svg", here.parent / "resources" / "article-reader.svg"):
-        if candidate.exists():
-            return candidate
-    return None
 
 
 def build_window(library: str | os.PathLike | None = None, data: str | os.PathLike | None = None):

@@ -32,6 +32,16 @@ def sample_library() -> Path:
     return installed if installed.is_dir() else here.parent / "library"
 
 
+def resource(name: str) -> Path | None:
+    """A file of resources/ (the icon, the style sheet): inside the installed package, or
+    beside it in a checkout; None when this installation lacks it."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "resources" / name, here.parent / "resources" / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _settings_path(data: Path) -> Path:
     return data / "settings.json"
 

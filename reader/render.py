@@ -1,7 +1,8 @@
-"""Rendering an article (or a note) to the HTML the reader shows.
+"""The reading page of an article (or a note) as the reader shows it.
 
-Markdown by Python-Markdown, then sanitised by nh3, then one pass that points
-every image and link at a scheme the viewer controls:
+The article's header, its body (reader.library.body: Markdown by Python-Markdown, then
+sanitised by nh3), the links to its neighbours, where the searched words are, and one
+pass that points every image and link at a scheme the viewer controls:
 
 - ``reader-image:PATH``  a file inside the library (checked again when loaded)
 - ``reader-missing:ALT`` a remote or missing image: the viewer draws a placeholder
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,37 +26,19 @@ import markdown
 import nh3
 from pygments.formatters import HtmlFormatter
 
-from reader.languages import name_of
-from reader.articles import Article, valid_text
-from reader.library import ARTICLE_SUFFIXES
-from reader.reading_time import minutes_for, minutes_text, word_count
-from reader.shown_text import ShownText, collapse, shown_text
-from reader.snippets import Terms, matches
+from reader.library.article import Article, valid_text
+from reader.library.body import TAGS, WEB_SCHEMES, article_body
+from reader.library.formats import ARTICLE_SUFFIXES
+from reader.library.reading_time import minutes_for, minutes_text, word_count
+from reader.library.shown_text import ShownText, collapse, shown_text
+from reader.search.snippets import Terms, matches
+from reader.text.languages import name_of
 
-# Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
-# past these, an article is shown as plain paragraphs instead.
-MAX_MARKDOWN_CHARS = 400_000
-MAX_BRACKETS = 4_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_DATA_IMAGE_CHARS = 4 * MAX_IMAGE_BYTES // 3 + 64  # an image given inline, as base64
 
-_EXTENSIONS = ["tables", "fenced_code", "codehilite", "footnotes", "sane_lists"]
-_EXTENSION_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "codehilite"}}
 _NOTE_EXTENSIONS = ["fenced_code", "sane_lists", "nl2br"]
 
-_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-}
-_ATTRIBUTES = {
-    "a": {"href", "title", "id"}, "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align"},
-    "li": {"id"}, "sup": {"id"}, "div": {"class"}, "span": {"class"}, "code": {"class"}, "pre": {"class"},
-    "ol": {"start"},
-}
-_WEB_SCHEMES = {"http", "https", "mailto"}
 _VOID = {"br", "hr", "img"}
 
 
@@ -64,16 +46,6 @@ _VOID = {"br", "hr", "img"}
 class Neighbour:
     id: str
     title: str
-
-
-def _sanitise(html_text: str) -> str:
-    # data: survives for images only (a page saved as one file keeps them so); a data:
-    # link is dropped with every other link that is not to the web or the library.
-    return nh3.clean(
-        html_text, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_WEB_SCHEMES | {"reader-nav", "data"},
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
-        link_rel=None, strip_comments=True,
-    )
 
 
 class _Rewriter(HTMLParser):
@@ -158,7 +130,7 @@ class _Rewriter(HTMLParser):
     def _link(self, attrs: dict) -> dict:
         href = (attrs.get("href") or "").strip()
         scheme = urlsplit(href).scheme.lower()
-        if href.startswith("#") or scheme in _WEB_SCHEMES or scheme == "reader-nav":
+        if href.startswith("#") or scheme in WEB_SCHEMES or scheme == "reader-nav":
             return attrs
         inside = self._inside(href)
         if inside and Path(inside).suffix.lower() in ARTICLE_SUFFIXES and (self.root / inside).is_file():
@@ -181,48 +153,6 @@ def _rewrite(html_text: str, root: Path | None, article_id: str) -> str:
     return "".join(rewriter.out)
 
 
-# Deep nesting makes Python-Markdown's output grow quadratically (10,000 nested
-# list items: 100 MB of HTML, 1.2 s), and the viewer would then choke on it.
-_DEEP_NESTING = re.compile(r"^(?:[ \t]{120,}|(?:>[ \t]*){40,})", re.MULTILINE)
-MAX_HTML_GROWTH = 20
-
-
-def is_too_hard_for_markdown(text: str) -> bool:
-    return (len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_BRACKETS or text.count("`") > MAX_BRACKETS
-            or text.count("<![") > 100 or _DEEP_NESTING.search(text) is not None)
-
-
-def plain_paragraphs(text: str) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
-
-
-def body_html(body: str) -> str:
-    """The article body as sanitised HTML (before our URL rewriting)."""
-    if is_too_hard_for_markdown(body):
-        note = "<p class='notice'>This article is very large or unusual, so it is shown as plain text.</p>"
-        return note + plain_paragraphs(body)
-    try:
-        converted = markdown.markdown(body, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
-                                      output_format="html")
-    except Exception:  # noqa: BLE001 - Python-Markdown has crashed on odd input before (#1534, #1554)
-        return "<p class='notice'>This article could not be formatted, so it is shown as plain text.</p>" + \
-            plain_paragraphs(body)
-    if len(converted) > MAX_HTML_GROWTH * len(body) + 100_000:
-        return "<p class='notice'>This article is unusually nested, so it is shown as plain text.</p>" + \
-            plain_paragraphs(body)
-    # A fenced block's code ends with its last newline, which the viewer shows as an empty line.
-    return _sanitise(converted).replace("\n</code></pre>", "</code></pre>")
-
-
-def _drop_leading_title(body: str, title: str) -> str:
-    """A body that opens with its own title as a heading would show it twice."""
-    match = re.match(r"\s*(?:#[ \t]+(.+?)[ \t#]*\n|(.+)\n=+[ \t]*\n)", body)
-    if match and (match.group(1) or match.group(2) or "").strip() == title.strip():
-        return body[match.end():]
-    return body
-
-
 @dataclass(frozen=True)
 class Page:
     """An article as the reading pane shows it: its HTML, the text of its body as
@@ -237,18 +167,6 @@ class Page:
     notice: str | None = None
     hits: tuple[tuple[int, int], ...] = ()
     header_hits: tuple[tuple[int, int, int], ...] = ()
-
-
-def article_body(article: Article) -> str:
-    """The body as sanitised HTML, as shown (a heading repeating the title dropped).
-    A saved web page's body is already HTML (the extracted article): sanitised the same way."""
-    if article.format == "html":
-        return _sanitise(article.body)
-    return body_html(_drop_leading_title(article.body, article.title))
-
-
-def article_shown_text(article: Article) -> ShownText:
-    return shown_text(article_body(article))
 
 
 def article_page(article: Article, root: Path | None, terms: Terms | None = None,
@@ -303,7 +221,7 @@ def _spans(text: str, terms: Terms | None, lang: str) -> tuple[tuple[int, int], 
 def note_html(text: str) -> str:
     """A note (Markdown) as safe HTML: no images, no raw HTML, web links only."""
     converted = markdown.markdown(html.escape(valid_text(text), quote=False), extensions=_NOTE_EXTENSIONS)
-    cleaned = nh3.clean(converted, tags=_TAGS - {"img"}, attributes={"a": {"href"}}, url_schemes=_WEB_SCHEMES,
+    cleaned = nh3.clean(converted, tags=TAGS - {"img"}, attributes={"a": {"href"}}, url_schemes=WEB_SCHEMES,
                         link_rel=None)
     return cleaned
 

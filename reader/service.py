@@ -11,25 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader import annotations
-from reader.annotations import article_shown_text
-from reader.anchoring import Quote, find_passage, locate, occurrences, quote_at
-from reader.articles import Article
-from reader.catalog import ArticleInfo
-from reader.index import LibraryIndex, Progress
-from reader.index_writing import IndexReport
-from reader.library import article_at
+from reader.index.index import Progress
+from reader.index.writing import IndexReport
+from reader.library.article import Article
+from reader.library.catalog import ArticleInfo
+from reader.library.scanning import article_at
+from reader.library.shown_text import ShownText
 from reader.locations import library_state_dir, remember_library
-from reader.notes import Note, NotesError, NotesStore
-from reader.notes_export import export_json, import_rows, notes_markdown
-from reader.query import TEXT_FIELDS
-from reader.reading import ReadingState
-from reader.saved_searches import SavedSearch, SavedSearches
-from reader.shown_text import ShownText
+from reader.notes import annotations
+from reader.notes.anchoring import Quote, find_passage, locate, occurrences, quote_at
+from reader.notes.annotations import article_shown_text
+from reader.notes.export import export_json, import_rows, notes_markdown
+from reader.notes.reading import ReadingState
+from reader.notes.store import Note, NotesError, NotesStore
+from reader.search.query import TEXT_FIELDS
+from reader.search.saved_searches import SavedSearch, SavedSearches
+from reader.search.searching import LibraryIndex
 
 if TYPE_CHECKING:
-    from reader.hits import SearchResults
-    from reader.related import RelatedArticle
+    from reader.search.hits import SearchResults
+    from reader.search.related import RelatedArticle
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class ReaderService:
         return self.index.related(article_id, limit)
 
     def marked(self, mark: str) -> frozenset[str]:
-        """The articles that carry one of the reader's marks (reader.filters): read, notes,
+        """The articles that carry one of the reader's marks (reader.search.filters): read, notes,
         highlights, edited (changed since a note on them was written)."""
         if mark == "read":
             return frozenset(self.reading.read)
@@ -195,7 +196,7 @@ class ReaderService:
         and languages, and map each segment's columns with their term tables. The window
         asks this on its searcher thread once the list is shown, so the first words typed
         need not wait for it."""
-        from reader.hits import ranked  # noqa: F401 - the searching side, imported now
+        from reader.search.hits import ranked  # noqa: F401 - the searching side, imported now
 
         self.index.open(repair=False)
         if not self.index.is_open:
@@ -219,7 +220,7 @@ class ReaderService:
     def notes_matching(self, query: str = "") -> NotesListing:
         """Every note of the library, newest first, that the query (the query language,
         asked of each note: see notes_query) finds; all of them for an empty query."""
-        from reader.notes_query import NotesMatcher
+        from reader.notes.query import NotesMatcher
 
         notes = sorted(self.all_notes(), key=lambda n: (n.created, n.id), reverse=True)
         self.index.open(repair=False)

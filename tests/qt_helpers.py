@@ -13,7 +13,8 @@ WAIT = 20_000
 
 def _sample_rows() -> int:
     from conftest import SAMPLE
-    from reader.library import scan_library
+
+    from reader.library.scanning import scan_library
 
     return len(scan_library(SAMPLE).files)
 

@@ -9,11 +9,11 @@ import sqlite3
 import unicodedata
 
 import pytest
-
 from conftest import write
-from reader.analysis import has_accents, is_stop_word, words
-from reader.articles import parse_article
 from test_languages import REAL, indexed, needs_pages, pages, real_page  # noqa: F401 - pages: a fixture
+
+from reader.library.formats import parse_article
+from reader.text.analysis import has_accents, is_stop_word, words
 
 SPANISH = "---\ntitle: La escuela\nlang: es\n---\nLa educación pública necesita más información.\n"
 FRENCH = ("---\ntitle: L'été\nlang: fr\n---\n"

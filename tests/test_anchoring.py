@@ -4,13 +4,13 @@ import difflib
 import json
 
 import pytest
+from conftest import REPO
 from hypothesis import given, settings, strategies as st
 
-from conftest import REPO
-from reader.anchoring import CHANGED, DETACHED, EXACT, MOVED, Anchor, find_passage, locate, quote_at, reanchor
-from reader.articles import parse_article
-from reader.render import article_shown_text, body_html
-from reader.shown_text import ShownText, collapse, shown_text
+from reader.library.body import article_shown_text, body_html
+from reader.library.formats import parse_article
+from reader.library.shown_text import ShownText, collapse, shown_text
+from reader.notes.anchoring import CHANGED, DETACHED, EXACT, MOVED, Anchor, find_passage, locate, quote_at, reanchor
 
 REVISIONS = REPO.parent / "shared" / "revisions"
 

@@ -5,8 +5,10 @@ import time
 
 import pytest
 
-from reader.articles import NotAnArticle, decode_text, parse_article
-from reader.plaintext import plain_text
+from reader.library.article import NotAnArticle
+from reader.library.formats import parse_article
+from reader.library.plaintext import plain_text
+from reader.library.textfile import decode_text
 
 
 def parse(text: str | bytes, article_id: str = "folder/some-article.md"):

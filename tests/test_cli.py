@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE, write
 
 HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "matched_in", "minutes"}
@@ -205,7 +204,7 @@ def test_install_desktop_puts_a_valid_menu_entry_and_icon_where_menus_look_then_
 
 
 def test_a_program_path_with_spaces_is_quoted_as_the_desktop_entry_spec_says():
-    from reader.desktop_entry import exec_quoted
+    from reader.cli.desktop import exec_quoted
 
     assert exec_quoted("/usr/bin/article-reader") == "/usr/bin/article-reader"
     assert exec_quoted("/home/ann/my apps/bin/article-reader") == '"/home/ann/my apps/bin/article-reader"'

@@ -1,4 +1,4 @@
-"""The columnar postings (reader.columnar) against Whoosh's own W3 codec: the same
+"""The columnar postings (reader.index.columnar) against Whoosh's own W3 codec: the same
 documents, the same updates, deletions, merges and an optimize, built both ways; every
 query of a mix must give the same hits with the same scores, in the same order, the
 same totals and the same did-you-mean."""
@@ -6,15 +6,15 @@ same totals and the same did-you-mean."""
 import sys
 
 import pytest
+from conftest import CORPORA, REPO, write
 from whoosh import index as whoosh_index
 
-from conftest import CORPORA, REPO, write
-from reader import index_writing, parallel
-from reader.codec import ColumnarTermsReader
-from reader.columnar import ArrayMatcher, ColumnarWriter
-from reader.index import LibraryIndex
-from reader.schema import make_schema
-from reader.library import library_root
+from reader.index import parallel, writing as index_writing
+from reader.index.codec import ColumnarTermsReader
+from reader.index.columnar import ArrayMatcher, ColumnarWriter
+from reader.index.schema import make_schema
+from reader.library.scanning import library_root
+from reader.search.searching import LibraryIndex
 
 sys.path.insert(0, str(REPO / "bench"))
 import corpus  # noqa: E402  (bench/corpus.py: the benchmark's generated library and query mix)
@@ -140,7 +140,7 @@ def test_checking_an_index_reads_no_columns_and_imports_no_numpy(tmp_path):
     index = LibraryIndex(library_root(library), tmp_path / "data")
     index.update()
     index.close()
-    script = ("import sys; from reader.index import LibraryIndex; from reader.library import library_root; "
+    script = ("import sys; from reader.search.searching import LibraryIndex; from reader.library.scanning import library_root; "
               f"i = LibraryIndex(library_root({str(library)!r}), __import__('pathlib').Path({str(tmp_path / 'data')!r})); "
               "r = i.update(); assert r.unchanged == 1, r; print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -155,8 +155,8 @@ def test_a_word_search_needs_no_numpy_and_a_phrase_gets_it(tmp_path):
     write(library, "a.md", "# A\nalpha beta gamma words\n")
     write(library, "b.md", "# B\nbeta alpha words\n")
     LibraryIndex(library_root(library), tmp_path / "data").update()
-    script = ("import sys; from pathlib import Path; from reader.index import LibraryIndex; "
-              "from reader.library import library_root; "
+    script = ("import sys; from pathlib import Path; from reader.search.searching import LibraryIndex; "
+              "from reader.library.scanning import library_root; "
               f"i = LibraryIndex(library_root({str(library)!r}), Path({str(tmp_path / 'data')!r})); i.open(); "
               "w = [h.id for h in i.search('alpha').hits]; before = 'numpy' in sys.modules; "
               "p = [h.id for h in i.search('\"alpha beta\"').hits]; print(sorted(w), before, p, 'numpy' in sys.modules)")

@@ -6,7 +6,6 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import CORPORA
 
 
@@ -58,7 +57,7 @@ def test_many_processes_opening_a_fresh_notes_store_at_once_all_succeed(tmp_path
 
     go = tmp_path / "go"
     code = ("import sys, time, pathlib\n"
-            "from reader.notes import NotesStore\n"
+            "from reader.notes.store import NotesStore\n"
             "go = pathlib.Path(sys.argv[2])\n"
             "while not go.exists(): time.sleep(0.001)\n"
             "store = NotesStore.open(pathlib.Path(sys.argv[1]))\n"
@@ -69,5 +68,5 @@ def test_many_processes_opening_a_fresh_notes_store_at_once_all_succeed(tmp_path
     go.touch()
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 8, errors
-    from reader.notes import NotesStore
+    from reader.notes.store import NotesStore
     assert len(NotesStore.open(tmp_path / "data").all_notes()) == 8

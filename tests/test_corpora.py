@@ -4,10 +4,10 @@ import datetime as dt
 import re
 
 import pytest
-
 from conftest import CORPORA
-from reader.index import LibraryIndex
-from reader.library import library_root
+
+from reader.library.scanning import library_root
+from reader.search.searching import LibraryIndex
 
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
 
@@ -112,16 +112,16 @@ def phrases_of_the_blogs() -> list[str]:
 
 
 def test_phrases_find_and_score_exactly_what_whoosh_s_own_matcher_does(corpora, monkeypatch):
-    """Phrases matched over the columns in numpy (reader.phrase_matching), and the set
+    """Phrases matched over the columns in numpy (reader.index.phrase_matching), and the set
     arithmetic fix for other indexes, against Whoosh's Span-by-Span matcher on the same
     index: every hit, its score, the order and the total."""
     from whoosh import query as wq
     from whoosh.formats import Positions
     from whoosh.query.spans import SpanNear2
 
-    from reader import whoosh_fixes
-    from reader.analysis import TermPositions
-    from reader.phrase_matching import ColumnarPhrase
+    from reader.index import whoosh_fixes
+    from reader.index.phrase_matching import ColumnarPhrase
+    from reader.text.analysis import TermPositions
 
     index, _ = corpora
     queries = phrases_of_the_blogs()
@@ -148,8 +148,8 @@ def test_prefixes_score_as_the_union_of_their_fields_would(corpora):
     field (what it replaced) gives the same hits, scores, order and total."""
     from whoosh import query as wq
 
-    from reader.hits import ranked
-    from reader.query_compiler import AnyTerm, Compiled, compile_query
+    from reader.search.compiler import AnyTerm, Compiled, compile_query
+    from reader.search.hits import ranked
 
     index, _ = corpora
     searcher = index.searcher()

@@ -3,15 +3,15 @@
 import sys
 
 import pytest
+from conftest import CORPORA, write
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QPlainTextEdit, QTextBrowser
-
-from conftest import CORPORA, write
 from qt_helpers import (
-    DRILLS, NEWEST, SAMPLE_ROWS, WAIT, article_text, click_row, comments, find, leave_comment, library_view, open_window,
-    results_view, row_ids, search, search_marks, wait_article,
+    DRILLS, NEWEST, SAMPLE_ROWS, WAIT, article_text, click_row, comments, find, leave_comment, library_view,
+    open_window, results_view, row_ids, search, search_marks, wait_article,
 )
+
 from reader.app import build_window
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

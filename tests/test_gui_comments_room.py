@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
-
 from qt_helpers import DRILLS, SAMPLE_ROWS, WAIT, comments, find, leave_comment, open_window, wait_article
+
 from reader.ui.readingpane import COMMENTS_SHARE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

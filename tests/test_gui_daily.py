@@ -6,11 +6,11 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
-
 from qt_helpers import (
-    NEWEST, SAMPLE_ROWS, WAIT, article_text, click_row, find, library_view, open_window, row_ids, settled,
-    type_text, wait_article,
+    NEWEST, SAMPLE_ROWS, WAIT, article_text, click_row, find, library_view, open_window, row_ids, settled, type_text,
+    wait_article,
 )
+
 from reader.ui.models import DATE_ROLE, META_ROLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -119,7 +119,7 @@ def test_saved_searches_are_live_and_can_be_saved_renamed_moved_deleted(qtbot, w
     qtbot.keyClick(listing, Qt.Key_Delete)
     assert [r.split("  (")[0] for r in saved_rows(window)] == ["Annotated", "Talks", "Edited since annotated"]
     # Kept in the data folder: a new window shows the same, in the same order.
-    from reader.saved_searches import SavedSearches
+    from reader.search.saved_searches import SavedSearches
 
     assert [s.name for s in SavedSearches(data).items] == ["Annotated", "Talks", "Edited since annotated"]
 
@@ -165,7 +165,7 @@ def test_related_articles_follow_the_article_as_links_before_the_neighbours(qtbo
 def test_dragging_a_saved_search_keeps_the_new_order(qtbot, window, data):
     from PySide6.QtCore import QModelIndex
 
-    from reader.saved_searches import SavedSearches
+    from reader.search.saved_searches import SavedSearches
 
     qtbot.waitUntil(lambda: len(saved_rows(window)) == 3, timeout=WAIT)
     # What a drop in the list does: Qt moves the row in the list's model.

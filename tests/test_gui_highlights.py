@@ -2,14 +2,14 @@
 comment on it, restart, edit the file on disk, and check what the reader sees."""
 
 import pytest
+from conftest import CORPORA, FLOOD_STORY as STORY, SAMPLE, write
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QTextBrowser
-
-from conftest import CORPORA, FLOOD_STORY as STORY, SAMPLE, write
 from qt_helpers import DRILLS, SAMPLE_ROWS, WAIT, comments, find, leave_comment, open_window, wait_article
+
 from reader.app import build_window
-from reader.shown_text import collapse
+from reader.library.shown_text import collapse
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -310,7 +310,7 @@ def test_all_notes_marks_notes_whose_article_has_gone(qtbot, sample_copy, data):
 # ---------------------------------------------------------------- the page and the engine agree
 
 def _articles():
-    from reader.library import scan_library
+    from reader.library.scanning import scan_library
 
     return [f.id for f in scan_library(SAMPLE).files]
 

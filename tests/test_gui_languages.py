@@ -3,10 +3,9 @@ substring, a French word by another form of it, the matches marked in the articl
 its language in the header."""
 
 import pytest
+from conftest import write
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTextBrowser
-
-from conftest import write
 from qt_helpers import (
     WAIT, click_row, find, open_window, results_view, row_ids, search, search_marks, settled, type_text, wait_article,
 )

@@ -6,14 +6,14 @@ cleared (Esc) or another article is opened from the library."""
 from collections import Counter
 
 import pytest
+from conftest import write
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLineEdit, QTextBrowser
-
-from conftest import write
 from qt_helpers import WAIT, click_row, find, library_view, open_window, row_ids, search, search_marks, wait_article
-from reader.ui.highlights import COLORS as HIGHLIGHT_COLORS
 from test_gui_highlights import action, highlighted, select
+
+from reader.ui.highlights import COLORS as HIGHLIGHT_COLORS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

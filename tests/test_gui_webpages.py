@@ -4,10 +4,9 @@ import base64
 import gzip
 
 import pytest
+from conftest import REPO, write
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
-
-from conftest import REPO, write
 from qt_helpers import WAIT, find, open_window, row_ids, search, wait_article
 from test_webpages import ARTICLE, page
 

@@ -5,9 +5,9 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import FLOOD_STORY as STORY, write
-from reader.notes import NotesStore
+
+from reader.notes.store import NotesStore
 from reader.service import ReaderService
 
 DRILLS = "world/japan-us-drills-near-russia.md"

@@ -7,15 +7,16 @@ import sys
 import time
 
 import pytest
-
 from conftest import REPO, write
 
 sys.path.insert(0, str(REPO / "bench"))
 from trouble import BAD, GOOD, GOOD_WORDS, make_trouble  # noqa: E402
-from reader.articles import NotAnArticle
-from reader.index import LibraryIndex
-from reader.library import library_root, read_article, scan_library
+
+from reader.library.article import NotAnArticle
+from reader.library.scanning import library_root, read_article, scan_library
 from reader.render import article_page
+from reader.search.searching import LibraryIndex
+
 
 @pytest.fixture
 def trouble(tmp_path):
@@ -63,7 +64,7 @@ def test_every_readable_file_of_the_trouble_library_renders(trouble):
 def test_a_file_deleted_between_scan_and_read_is_skipped(library, data, monkeypatch):
     write(library, "stays.md", "stays here")
     write(library, "goes.md", "about to vanish")
-    import reader.index as index_module
+    import reader.index.index as index_module
 
     real_scan = index_module.scan_library
 

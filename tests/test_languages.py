@@ -3,19 +3,19 @@ own language, versions and identifiers by their parts. Real non-English pages ar
 from ../shared/web-pages into tmp_path; the command line runs in a subprocess."""
 
 import gzip
-from contextlib import contextmanager
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
+from conftest import CORPORA, REPO, SAMPLE, write
 from whoosh.lang.porter import stem as porter_stem
 
-from conftest import CORPORA, REPO, SAMPLE, write
-from reader.analysis import analysed, fold, term_positions, words
-from reader.articles import parse_article
-from reader.index import LibraryIndex
-from reader.library import library_root, scan_library
+from reader.library.formats import parse_article
+from reader.library.scanning import library_root, scan_library
 from reader.render import article_page
-from reader.snippets import Terms
+from reader.search.searching import LibraryIndex
+from reader.search.snippets import Terms
+from reader.text.analysis import analysed, fold, term_positions, words
 
 PAGES = REPO.parent / "shared" / "web-pages"
 needs_pages = pytest.mark.skipif(not PAGES.is_dir(), reason="../shared/web-pages is not beside this checkout")

@@ -4,10 +4,10 @@ import os
 import sys
 
 import pytest
-
 from conftest import write
-from reader.index import LibraryIndex
-from reader.library import LibraryError, library_root, scan_library
+
+from reader.library.scanning import LibraryError, library_root, scan_library
+from reader.search.searching import LibraryIndex
 
 
 def ids(scan):
@@ -209,7 +209,7 @@ def worker_pids() -> list[int]:
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == os.getpid() and b"reader.parallel" in cmdline:
+        if parent == os.getpid() and b"reader.index.parallel" in cmdline:
             found.append(int(entry.name))
     return found
 
@@ -271,7 +271,7 @@ def test_a_failed_or_cancelled_batch_leaves_the_index_as_it_was(library, data, f
 
 @pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
 def test_a_huge_first_build_commits_in_parts_and_a_cancel_keeps_the_parts_done(library, data, monkeypatch):
-    import reader.index as index_module
+    import reader.index.index as index_module
 
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 300)  # 50,000 in real life
     write_many(library, "firstversion")
@@ -291,7 +291,7 @@ def test_a_huge_first_build_commits_in_parts_and_a_cancel_keeps_the_parts_done(l
 
 @pytest.mark.skipif(os.cpu_count() < 2, reason="worker processes need two cores")
 def test_a_worker_starts_a_new_segment_past_its_limit_and_every_article_is_found(library, data, monkeypatch):
-    import reader.index as index_module
+    import reader.index.index as index_module
 
     monkeypatch.setattr(index_module, "SEGMENT_ARTICLES", 100)  # 12,500 in real life
     write_many(library, "capped")
@@ -311,7 +311,7 @@ def test_a_worker_process_writes_with_the_whoosh_fixes_applied():
     import subprocess
     import sys
 
-    code = "import reader.index_writing, reader.whoosh_fixes as f; print(f._applied)"
+    code = "import reader.index.writing, reader.index.whoosh_fixes as f; print(f._applied)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
 
 
@@ -319,8 +319,8 @@ def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
     """Prefix, fuzzy and did-you-mean read the words as written, collected in the same pass
     as the positions: exactly the words of title, authors, tags, source, text and notes,
     folded (an umlaut also as its German transliteration), and each spelled with accents."""
-    from reader.analysis import is_cjk, spelling_keys, words
     from reader.service import ReaderService
+    from reader.text.analysis import is_cjk, spelling_keys, words
 
     write(sample_copy, "cjk.md", "---\ntitle: 東京 Weather_Report\nauthors: [Zoë Ångström]\n---\nRain in 東京で雨 today, version 1.70.0 HashMap.\n")
     service = ReaderService(sample_copy, data)
@@ -343,7 +343,7 @@ def test_the_vocabulary_is_every_word_of_every_text_field(sample_copy, data):
 def test_a_quick_listing_of_many_files_is_made_by_worker_processes(library, data, monkeypatch):
     """A never-indexed library is listed from its metadata first; with many files that pass
     runs in worker processes (FILES_PER_LISTER is 2,500 in real life), each file once."""
-    import reader.index as index_module
+    import reader.index.index as index_module
 
     monkeypatch.setattr(index_module, "FILES_PER_LISTER", 200)
     write_many(library, "firstversion")
@@ -366,7 +366,7 @@ def test_a_quick_listing_of_many_files_is_made_by_worker_processes(library, data
 
 
 def test_a_failed_listing_worker_leaves_the_list_to_this_process(library, data, monkeypatch):
-    import reader.index as index_module
+    import reader.index.index as index_module
 
     def not_importable_in_a_worker(entries, batch, send):  # defined in a test: a worker cannot import it
         raise AssertionError("never runs here")

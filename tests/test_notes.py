@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from reader.notes import MIGRATIONS, NotesError, NotesStore
+from reader.notes.store import MIGRATIONS, NotesError, NotesStore
 
 DRILLS = "world/japan-us-drills-near-russia.md"
 

@@ -6,11 +6,12 @@ import string
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from reader.articles import NotAnArticle, parse_article
-from reader.index import LibraryIndex
-from reader.library import library_root
-from reader.query import parse
+from reader.library.article import NotAnArticle
+from reader.library.formats import parse_article
+from reader.library.scanning import library_root
 from reader.render import article_page, note_html
+from reader.search.query import parse
+from reader.search.searching import LibraryIndex
 
 QUERY_ALPHABET = st.sampled_from(list(string.ascii_letters + string.digits + ' "()*~:-[]<>=.,/\\\'') +
                                  ["OR ", "AND ", "NOT ", "title:", "tag:", "date:", "date:[", " to ", "path:", "é"])
@@ -103,15 +104,16 @@ MARKDOWN_BITS = st.sampled_from(["<!-- c -->", "{% x %}", "{{ y }}", "<b>", "</i
 @settings(max_examples=500, deadline=None)
 @given(st.lists(MARKDOWN_BITS, max_size=60).map("".join))
 def test_plain_text_skips_only_rules_that_cannot_match(text):
-    from reader.plaintext import plain_text
+    from reader.library.plaintext import plain_text
 
     assert plain_text(text) == every_rule(text)
 
 
 def test_plain_text_skips_only_rules_that_cannot_match_on_real_files():
     from conftest import CORPORA, SAMPLE
-    from reader.articles import decode_text, split_front_matter
-    from reader.plaintext import plain_text
+
+    from reader.library.plaintext import plain_text
+    from reader.library.textfile import decode_text, split_front_matter
 
     checked = 0
     for root in (SAMPLE, CORPORA):

@@ -1,11 +1,11 @@
 """The query language, end to end through the index: each form finds what it should."""
 
 import pytest
-
 from conftest import write
-from reader.index import LibraryIndex
-from reader.library import library_root
-from reader.query import parse, Word, Phrase, DateRange, Not, Or, And
+
+from reader.library.scanning import library_root
+from reader.search.query import And, DateRange, Not, Or, Phrase, Word, parse
+from reader.search.searching import LibraryIndex
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_parser_shapes():
 def test_snippet_words_start_at_word_boundaries_whatever_their_case():
     """The candidate scan looks for stems anywhere in the lowercased text, then keeps only
     those at the start of a word: inside 'repair' or 'despair' is no match for 'pair'."""
-    from reader.snippets import Terms, matches
+    from reader.search.snippets import Terms, matches
 
     text = "Pairs repaired; despair, PAIRING and a pair. Un-paired"
     found = [(text[s:e], term) for s, e, term in matches(text, Terms({"pair"}))]

@@ -4,7 +4,8 @@ article itself or a replaced copy of another, nearer in time first among equals.
 import os
 
 from conftest import write
-from reader.library import library_root
+
+from reader.library.scanning import library_root
 from reader.service import ReaderService
 
 TOPICS = {

@@ -1,9 +1,9 @@
 """Saved searches: the store on real files, and the command line in a subprocess."""
 
 import pytest
-
 from conftest import write
-from reader.saved_searches import BUILT_IN, FILE_NAME, SavedSearch, SavedSearchError, SavedSearches
+
+from reader.search.saved_searches import BUILT_IN, FILE_NAME, SavedSearch, SavedSearchError, SavedSearches
 
 
 def test_a_new_data_folder_starts_with_the_built_in_searches(data):

@@ -4,12 +4,12 @@ the marks come from the reading state and the notes store, the count is the libr
 import os
 
 import pytest
-
 from conftest import write
-from reader.catalog import ArticleInfo
-from reader.library import library_root
-from reader.query import Mark, Minutes, parse, parse_minutes_value
-from reader.reading_time import minutes_for, word_count
+
+from reader.library.catalog import ArticleInfo
+from reader.library.reading_time import minutes_for, word_count
+from reader.library.scanning import library_root
+from reader.search.query import Mark, Minutes, parse, parse_minutes_value
 from reader.service import ReaderService
 
 ARTICLES = 60  # more than a page of hits, so a wrong count cannot hide behind the limit

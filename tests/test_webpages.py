@@ -5,11 +5,12 @@ import gzip
 import json
 
 import pytest
-
 from conftest import REPO, write
-from reader.articles import parse_article
-from reader.library import scan_library
-from reader.render import article_page, article_shown_text
+
+from reader.library.body import article_shown_text
+from reader.library.formats import parse_article
+from reader.library.scanning import scan_library
+from reader.render import article_page
 from reader.service import ReaderService
 
 PAGES = REPO.parent / "shared" / "web-pages"

@@ -9,9 +9,9 @@ import html
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader.anchoring import DETACHED
-from reader.catalog import ArticleInfo
-from reader.notes import Note, local_time
+from reader.library.catalog import ArticleInfo
+from reader.notes.anchoring import DETACHED
+from reader.notes.store import Note, local_time
 from reader.service import NotesListing
 from reader.ui.delegates import HtmlRowDelegate, rich_list
 from reader.ui.models import date_text

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from reader.anchoring import Quote
-from reader.catalog import ArticleInfo
-from reader.notes import Note
+from reader.library.catalog import ArticleInfo
+from reader.notes.anchoring import Quote
+from reader.notes.store import Note
 from reader.ui.workers import Workers
 
 

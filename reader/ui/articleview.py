@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QUrl, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor, QDesktopServices, QFont, QFontMetrics, QImage, QImageReader, QPainter, QTextCharFormat, QTextCursor,
     QTextDocument,

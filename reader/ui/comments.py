@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from reader.anchoring import CHANGED, DETACHED, Quote
-from reader.notes import Note, local_time
+from reader.notes.anchoring import CHANGED, DETACHED, Quote
+from reader.notes.store import Note, local_time
 from reader.render import note_html
 from reader.ui.delegates import COMMENT_HTML_ROLE, COMMENT_TIME_ROLE, CommentDelegate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout
 
-from reader.notes import Note, local_time
+from reader.notes.store import Note, local_time
 
 
 def info_dialog(parent, title: str, html: str, name: str) -> QDialog:

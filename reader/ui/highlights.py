@@ -2,7 +2,7 @@
 drawing them, finding the one under a click, and flashing one to show it.
 
 The engine anchors passages in the flat shown text of an article's body (see
-reader.shown_text); the document QTextBrowser builds from the same HTML holds that
+reader.library.shown_text); the document QTextBrowser builds from the same HTML holds that
 text after its header blocks, with its own spacing. DocumentText lines the two up
 character by character, so offsets cross between them exactly.
 """
@@ -16,8 +16,8 @@ from array import array
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCursor, QTextDocument
 
-from reader.anchoring import Quote, quote_at
-from reader.notes import DEFAULT_COLOR, Note
+from reader.notes.anchoring import Quote, quote_at
+from reader.notes.store import DEFAULT_COLOR, Note
 from reader.render import Page
 from reader.ui.articleview import ArticleView, extra_selection
 

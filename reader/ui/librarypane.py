@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from reader.catalog import ArticleInfo
+from reader.library.catalog import ArticleInfo
 from reader.ui.delegates import COMPACT_ROW_HEIGHT, LibraryRowDelegate
 from reader.ui.models import COLUMNS, ID_ROLE, LibraryFilter, LibraryModel
 

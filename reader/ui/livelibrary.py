@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from reader.catalog import ArticleInfo
-from reader.library import library_folders
+from reader.library.catalog import ArticleInfo
+from reader.library.scanning import library_folders
 from reader.service import ReaderService
 from reader.ui.workers import Cancelled, Worker, Workers
 

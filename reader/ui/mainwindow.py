@@ -16,9 +16,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 
 from reader.locations import library_state_dir
-from reader.reading import ReadingState
+from reader.notes.reading import ReadingState
 from reader.render import Neighbour
-from reader.saved_searches import SavedSearches
+from reader.search.saved_searches import SavedSearches
 from reader.storage import write_atomically
 from reader.ui import dialogs
 from reader.ui.allnotes import AllNotesPane

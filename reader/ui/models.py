@@ -10,9 +10,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from reader.catalog import ArticleInfo
-from reader.hits import Hit
-from reader.reading_time import minutes_text
+from reader.library.catalog import ArticleInfo
+from reader.library.reading_time import minutes_text
+from reader.search.hits import Hit
 
 ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2

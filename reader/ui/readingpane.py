@@ -14,22 +14,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QSplitterHandle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QLineEdit, QSplitter, QSplitterHandle, QToolButton, QVBoxLayout, QWidget,
+)
 
-from reader.annotations import edit_notice
-from reader.catalog import ArticleInfo
-from reader.notes import COLORS, Note
-from reader.reading import ReadingState
+from reader.library.catalog import ArticleInfo
+from reader.notes.annotations import edit_notice
+from reader.notes.reading import ReadingState
+from reader.notes.store import COLORS, Note
 from reader.render import Neighbour, Page, article_css, article_page, message_html
+from reader.search.snippets import Terms
 from reader.service import ReaderService
-from reader.snippets import Terms
 from reader.ui import searchmarks, theme
 from reader.ui.articlenotes import ArticleNotes
 from reader.ui.articleview import ArticleView
 from reader.ui.comments import CommentsPanel
 from reader.ui.highlights import COLORS as DRAWN, HighlightLayer
-from reader.ui.selection import SelectionPopup
 from reader.ui.related import RelatedLinks
+from reader.ui.selection import SelectionPopup
 from reader.ui.workers import Workers
 
 SAVE_POSITIONS_MS = 1500

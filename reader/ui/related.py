@@ -14,7 +14,7 @@ class RelatedLinks:
     def __init__(self, view):
         self.view = view
         self.seq = 0
-        self.shown: list = []  # what the page shows now (reader.related.RelatedArticle)
+        self.shown: list = []  # what the page shows now (reader.search.related.RelatedArticle)
         self.article_id: str | None = None  # whose they are
         self.answered: str | None = None  # the article whose answer came back (some or none)
 

@@ -1,17 +1,17 @@
 """The side panel's saved searches: each with how many articles it finds now (counted on
 the searcher thread whenever the library, the notes or the reading state move), run by
 a click, saved from the search field, renamed, reordered (drag, or the context menu)
-and deleted. The store itself is reader.saved_searches."""
+and deleted. The store itself is reader.search.saved_searches."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMenu, QToolButton,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMenu, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
-from reader.saved_searches import SavedSearch, SavedSearchError, SavedSearches
+from reader.search.saved_searches import SavedSearch, SavedSearchError, SavedSearches
 from reader.ui.workers import Workers
 
 NAME_ROLE = Qt.UserRole + 41

@@ -9,8 +9,8 @@ import html
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader.hits import SearchResults
-from reader.snippets import Terms
+from reader.search.hits import SearchResults
+from reader.search.snippets import Terms
 from reader.ui.delegates import HitDelegate, rich_list
 from reader.ui.models import ID_ROLE, ResultsModel
 from reader.ui.workers import Workers

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reader.locations import sample_library
+from reader.locations import resource
 
 _DARK = {
     QPalette.Window: "#24272c", QPalette.WindowText: "#e3e5e8", QPalette.Base: "#1c1e22",
@@ -49,10 +49,8 @@ def is_dark(_widget=None) -> bool:
 
 
 def _stylesheet() -> str:
-    path = sample_library().parent / "resources" / "style.qss"
+    path = resource("style.qss")
     try:
-        from importlib.resources import files
-
-        return (files("reader.resources") / "style.qss").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, OSError):
-        return path.read_text(encoding="utf-8") if path.exists() else ""
+        return path.read_text(encoding="utf-8") if path else ""
+    except OSError:
+        return ""

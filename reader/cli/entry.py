@@ -1,0 +1,105 @@
+"""The `article-reader` command: its arguments parsed, the command run, its exit status.
+
+Exit status: 0 done; 1 failed, with one line on stderr; 2 bad usage. Never a traceback.
+Each group of commands is a module of its own: the library's (index, search, show,
+related), notes, saved searches, the desktop entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from reader.cli.context import PROG, CommandError, Context, fail, positive_int
+from reader.cli.desktop import run_install_desktop
+from reader.cli.library import cmd_index, cmd_related, cmd_search, cmd_show
+from reader.cli.notes import add_notes_parser, run_notes, usage_problem
+from reader.cli.searches import add_searches_parser, run_searches
+from reader.notes.store import NotesError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with a short hint
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Read, search and annotate a library of articles, offline.")
+    parser.add_argument("--library", metavar="DIR", help="the library folder (default: last used, else the sample)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the index and notes live")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the desktop reader (the default)")
+    gui.add_argument("--library", dest="gui_library", metavar="DIR", help=argparse.SUPPRESS)
+
+    index = sub.add_parser("index", help="bring the search index up to date with the library")
+    index.add_argument("--rebuild", action="store_true", help="start over from nothing")
+    index.add_argument("--json", action="store_true", help="print one JSON object")
+    index.add_argument("-v", "--verbose", action="store_true", help="list skipped files and warnings")
+
+    search = sub.add_parser("search", help="search the library ('-' reads one query per line from stdin)")
+    search.add_argument("query", help="the query (@name: a saved search), or - for queries on stdin")
+    search.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="JSON (JSON Lines with -)")
+
+    show = sub.add_parser("show", help="one article as the reader shows it: metadata, text and notes")
+    show.add_argument("article", help="the article's id (its path inside the library)")
+    show.add_argument("--json", action="store_true", help="one JSON object")
+
+    related = sub.add_parser("related", help="the articles of the library most like one")
+    related.add_argument("article", help="the article's id (its path inside the library)")
+    related.add_argument("--limit", type=positive_int, default=5, metavar="N")
+    related.add_argument("--json", action="store_true", help="one JSON object")
+
+    desktop = sub.add_parser("install-desktop", help="put Article Reader in this user's desktop menu")
+    desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
+
+    add_notes_parser(sub)
+    add_searches_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "notes" and (problem := usage_problem(args)):
+        parser.error(problem)
+    if args.command in (None, "gui"):
+        from reader.app import main as gui_main
+
+        return gui_main(library=getattr(args, "gui_library", None) or args.library, data=args.data_dir)
+    if args.command == "install-desktop":
+        return run_install_desktop(args)
+    try:
+        ctx = Context(args)
+    except CommandError as exc:
+        return fail(str(exc))
+    handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes,
+                "searches": run_searches, "related": cmd_related}
+    try:
+        return handlers[args.command](ctx, args)
+    except (CommandError, NotesError) as exc:
+        return fail(str(exc))
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        return fail(f"unexpected error: {type(exc).__name__}: {exc}")
+    finally:
+        try:
+            ctx.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

@@ -1,0 +1,82 @@
+"""What an article is in the index: the Whoosh schema, and the document an article
+becomes under it. Both index.py (which creates the index) and index_writing.py (which
+fills it, in worker processes too) read them from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh import columns, fields
+
+from reader.library.article import Article
+from reader.library.reading_time import minutes_for
+from reader.text.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold_phrase
+
+# 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings;
+# 7: reading minutes, and the id as a column (smart filters map ids to documents)
+INDEX_FORMAT = "7"
+MAX_MINUTES = 32_767  # what a signed 16-bit field holds (a 7-million-word article)
+
+
+def make_schema() -> fields.Schema:
+    stemmed = TermTokenizer()
+    exact = LinesTokenizer()
+    schema = fields.Schema(
+        # sortable: a column of every document's id, read in one go per segment (reader.search.filters)
+        id=fields.ID(unique=True, stored=True, sortable=True),
+        folder=fields.KEYWORD(analyzer=exact),
+        title=fields.TEXT(analyzer=stemmed, stored=True, field_boost=3.0),
+        body=fields.TEXT(analyzer=stemmed, stored=True),
+        authors=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
+        tags=fields.TEXT(analyzer=stemmed, stored=True, field_boost=1.5),
+        tag=fields.KEYWORD(analyzer=exact),
+        lang=fields.KEYWORD(analyzer=exact, stored=True),
+        source=fields.TEXT(analyzer=stemmed, stored=True),
+        notes=fields.TEXT(analyzer=stemmed, stored=True),
+        date=fields.NUMERIC(int, bits=32, stored=True),
+        # One term per article, not a NUMERIC's 8 tiers (each a posting through Whoosh's pool):
+        # a range reads the few hundred distinct minutes there are.
+        minutes=fields.NUMERIC(int, bits=16, shift_step=16, stored=True),
+        # Only sorted by, never searched: a column, without the 8 tiered terms a NUMERIC indexes.
+        sortdate=fields.COLUMN(columns.NumericColumn("i", default=0)),
+    )
+    for name in ("title", "body", "authors", "tags", "source", "notes"):
+        schema[name].format = TermPositions(field_boost=schema[name].format.field_boost)
+    return schema
+
+
+def date_number(day: dt.date | None) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+def folder_key(path: str) -> str:
+    """A folder path folded for matching: 'World/Asia-Pacific/' -> 'world/asia pacific'."""
+    return "/".join(k for k in (fold_phrase(p) for p in path.strip("/").split("/")) if k)
+
+
+def folder_keys(article_id: str) -> list[str]:
+    """Every folder the article is inside: 'a/b/c.md' -> ['a', 'a/b']."""
+    parts = article_id.split("/")[:-1]
+    return [folder_key("/".join(parts[: i + 1])) for i in range(len(parts))]
+
+
+def document(article: Article, words: int, notes: str = "") -> dict:
+    """The Whoosh document of an article (words: its count, for the reading time)."""
+    date = date_number(article.date)
+    doc = dict(
+        id=article.id,
+        folder="\n".join(folder_keys(article.id)),
+        title=article.title,
+        body=article.text,
+        authors="\n".join(article.authors),
+        tags="\n".join(article.tags),
+        tag="\n".join(fold_phrase(t) for t in article.tags),
+        source=article.source,
+        notes=notes,
+        sortdate=date,
+        minutes=min(minutes_for(words), MAX_MINUTES),
+        lang=article.lang,
+    )
+    if date:
+        doc["date"] = date
+    return doc

@@ -1,0 +1,104 @@
+"""Notes out and back in: a JSON export with everything needed to import it again,
+and a Markdown export to read (a section per article, each passage quoted above its comment)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from reader.notes.anchoring import Quote
+from reader.notes.database import MIGRATIONS
+from reader.notes.store import Note, NotesError, clean_text, local_time, utc_now
+
+EXPORT_FORMAT = "article-reader-notes"
+
+
+def note_json(note: Note) -> dict:
+    return {
+        "id": note.id, "uid": note.uid, "library": note.library, "article": note.article,
+        "article_hash": note.article_hash, "article_title": note.article_title, "text": note.text,
+        "created": note.created, "updated": note.updated, "orphaned": note.orphaned, "deleted": note.deleted,
+        "made_on": note.made_on, "quote": note.quote.to_json() if note.quote else None,
+        "position": note.position, "color": note.color, "anchor": note.anchor.to_json() if note.anchor else None,
+    }
+
+
+def export_json(notes: list[Note]) -> dict:
+    return {"format": EXPORT_FORMAT, "version": len(MIGRATIONS), "exported": utc_now(),
+            "notes": [note_json(n) for n in notes]}
+
+
+def import_rows(payload: dict) -> list[tuple]:
+    """The notes of an export as rows for NotesStore.insert_exported; anchors are not
+    taken from the file: they are found again in the articles as they are here."""
+    if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
+        raise NotesError("not an article-reader notes export")
+    rows = []
+    for item in payload.get("notes") or []:
+        try:
+            quote = _quote(item.get("quote"))
+            position = item.get("position")
+            rows.append((
+                str(item["uid"]), str(item["library"]), str(item["article"]), str(item.get("article_hash", "")),
+                str(item.get("article_title", "")), clean_text(str(item["text"]), allow_empty=quote is not None),
+                str(item["created"]), str(item["updated"]), int(bool(item.get("orphaned"))), item.get("deleted"),
+                str(item.get("made_on") or item.get("article_hash", "")),
+                quote.exact if quote else None, quote.prefix if quote else "", quote.suffix if quote else "",
+                int(position) if isinstance(position, int) else None,
+                str(item.get("color") or "yellow") if quote else None,
+            ))
+        except (KeyError, TypeError, ValueError, NotesError) as exc:
+            raise NotesError(f"malformed note in export: {exc}") from None
+    return rows
+
+
+def _quote(value) -> Quote | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not str(value.get("exact") or "").strip():
+        raise ValueError("a quote needs its exact passage")
+    return Quote(str(value["exact"]), str(value.get("prefix") or ""), str(value.get("suffix") or ""))
+
+
+def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
+    """Readable Markdown: per article its title, date and path; its comments on the whole
+    article, then its passages in the order they stand in the article, each a block quote
+    above its comment."""
+    by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
+    for note in notes:
+        if not note.deleted:
+            by_article[(note.library, note.article)].append(note)
+    out = ["# Notes from Article Reader", ""]
+    for (library, article), items in sorted(by_article.items()):
+        title = items[-1].article_title or article
+        out += [f"## {title}", ""]
+        details = [f"`{article}`", f"in {library}"]
+        if dates.get(article):
+            details.insert(0, dates[article])
+        if any(n.orphaned for n in items):
+            details.append("**article missing**")
+        out += [" · ".join(details), ""]
+        for note in sorted(items, key=_reading_order):
+            out += [f"### {_stamp(note)}", ""]
+            if note.quote:
+                out += ["> " + line if line else ">" for line in note.quote.exact.splitlines()]
+                if note.anchor and not note.anchor.attached:
+                    out += [">", "> *(passage no longer in the article)*"]
+                out.append("")
+            if note.text:
+                out += [note.text, ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _reading_order(note: Note) -> tuple:
+    if note.quote is None:
+        return (0, 0, note.created, note.id)
+    if note.anchor and note.anchor.attached:
+        return (1, note.anchor.start, note.created, note.id)
+    return (2, note.position or 0, note.created, note.id)  # detached: last, in their old order
+
+
+def _stamp(note: Note) -> str:
+    stamp = local_time(note.created)
+    if note.updated != note.created:
+        stamp += f" (edited {local_time(note.updated)})"
+    return stamp
