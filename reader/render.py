@@ -28,6 +28,7 @@ from pygments.formatters import HtmlFormatter
 
 from reader.library.article import Article, valid_text
 from reader.library.body import TAGS, WEB_SCHEMES, article_body
+from reader.library.epub import BOOK_SCHEME
 from reader.library.formats import ARTICLE_SUFFIXES
 from reader.library.reading_time import minutes_for, minutes_text, word_count
 from reader.library.shown_text import ShownText, collapse, shown_text
@@ -54,6 +55,7 @@ class _Rewriter(HTMLParser):
     def __init__(self, root: Path | None, article_id: str):
         super().__init__(convert_charrefs=True)
         self.root = root
+        self.article_id = article_id
         self.folder = posixpath.dirname(article_id)
         self.out: list[str] = []
         # A paragraph that holds only an image is drawn without the text's line spacing
@@ -117,6 +119,8 @@ class _Rewriter(HTMLParser):
         alt = attrs.get("alt") or attrs.get("title") or ""
         if src.startswith("data:image/") and len(src) <= MAX_DATA_IMAGE_CHARS:
             return attrs  # inside the page itself: the viewer decodes it, with the same guards
+        if src.startswith(f"{BOOK_SCHEME}:{quote(self.article_id)}!/"):
+            return attrs  # inside the book being read: the viewer reads it from there, with the same guards
         inside = self._inside(src)
         if inside and (self.root / inside).is_file() and (self.root / inside).stat().st_size <= MAX_IMAGE_BYTES:
             attrs["src"] = "reader-image:" + quote(inside)

@@ -7,7 +7,7 @@ must not be shared): the GUI gives each of its worker threads its own.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from reader.index.index import Progress
 from reader.index.writing import IndexReport
 from reader.library.article import Article
 from reader.library.catalog import ArticleInfo
-from reader.library.scanning import article_at
+from reader.library.scanning import article_at, parsed_at
 from reader.library.shown_text import ShownText
 from reader.locations import library_state_dir, remember_library
 from reader.notes import annotations
@@ -48,6 +48,14 @@ class ShownArticle:
     article: Article
     shown: ShownText
     notes: list[Note]
+    warnings: list[str] = field(default_factory=list)  # what reading the file found to say
+
+    def page_of(self, note: Note) -> int | None:
+        """The page (1-based) a highlight of a PDF stands on; None for anything else."""
+        layout = self.article.layout
+        if layout is None or note.anchor is None or not note.anchor.attached:
+            return None
+        return layout.page_of(note.anchor.start) + 1
 
 
 class ReaderService:
@@ -142,8 +150,9 @@ class ReaderService:
 
     def show(self, article_id: str) -> ShownArticle:
         """The article as the reader sees it, with its notes anchored on this version."""
-        article = self.read(article_id)
-        return ShownArticle(article, article_shown_text(article), self.notes_on(article_id))
+        parsed = parsed_at(self.root, article_id)
+        article = parsed.article
+        return ShownArticle(article, article_shown_text(article), self.notes_on(article_id), parsed.warnings)
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
         """Search as last committed; never repairs (the GUI searches beside its indexer).

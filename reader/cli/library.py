@@ -171,9 +171,10 @@ def cmd_show(ctx: Context, args) -> int:
             "id": article.id, "title": article.title, "authors": list(article.authors),
             "date": article.date.isoformat() if article.date else None, "tags": list(article.tags),
             "source": article.source, "summary": article.summary, "lang": article.lang or None,
-            "text": shown.shown.text,
-            "notes": [note_json(n) for n in shown.notes],
-        }, ensure_ascii=False))
+            "format": article.format, "text": shown.shown.text,
+            "notes": [note_json(n, shown.page_of(n)) for n in shown.notes],
+        } | ({"pages": article.pages, "warnings": shown.warnings} if article.format == "pdf" else {}),
+            ensure_ascii=False))
         return 0
     bold, reset, dim = _styles()
     lines = [f"{bold}{article.title}{reset}"]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader.cli.context import CommandError, positive_int
+from reader.library.article import NotAnArticle
 from reader.notes.store import COLORS, Note, NotesError, local_time
 from reader.storage import write_atomically
 
@@ -77,7 +78,8 @@ def run_notes(ctx, args) -> int:
         if args.verb == "add":
             print(_add(ctx, args).id)
         elif args.verb == "list":
-            _print_notes(_listing(ctx, args), args.json)
+            notes = _listing(ctx, args)
+            _print_notes(notes, args.json, pages_of(ctx, notes) if args.json else None)
         elif args.verb == "edit":
             print(service.edit_note(args.id, _text(args.text)).id)
         elif args.verb == "color":
@@ -127,8 +129,9 @@ def _listing(ctx, args) -> list[Note]:
     return store.notes(library, orphaned=args.orphaned, trash=args.trash)
 
 
-def note_json(note: Note) -> dict:
-    """A note as `notes list --json` (and `show --json`) give it."""
+def note_json(note: Note, page: int | None = None) -> dict:
+    """A note as `notes list --json` (and `show --json`) give it; a highlight of a PDF also
+    its `page` (1-based)."""
     return {
         "id": note.id,
         "article": note.article,
@@ -140,12 +143,28 @@ def note_json(note: Note) -> dict:
         "quote": note.quote.to_json() if note.quote else None,
         "anchor": note.anchor.to_json() if note.quote else None,
         "color": note.color,
-    }
+    } | ({"page": page} if page is not None else {})
 
 
-def _print_notes(notes: list[Note], as_json: bool) -> None:
+def pages_of(ctx, notes: list[Note]) -> dict[int, int]:
+    """The page each highlight of a PDF stands on, each PDF read once."""
+    shown, pages = {}, {}
+    for note in notes:
+        if note.quote is None or note.orphaned or not note.article.lower().endswith(".pdf"):
+            continue
+        if note.article not in shown:
+            try:
+                shown[note.article] = ctx.service.show(note.article)
+            except NotAnArticle:
+                shown[note.article] = None
+        if shown[note.article] is not None and (page := shown[note.article].page_of(note)):
+            pages[note.id] = page
+    return pages
+
+
+def _print_notes(notes: list[Note], as_json: bool, pages: dict[int, int] | None = None) -> None:
     if as_json:
-        print(json.dumps([note_json(n) for n in notes], ensure_ascii=False, indent=2))
+        print(json.dumps([note_json(n, (pages or {}).get(n.id)) for n in notes], ensure_ascii=False, indent=2))
         return
     if not notes:
         print("No notes.")

@@ -32,11 +32,14 @@ class Article:
     tags: tuple[str, ...] = ()
     source: str = ""
     summary: str = ""
-    body: str = ""  # the Markdown body, front matter removed (format "html": the extracted article's HTML)
+    body: str = ""  # the Markdown body, front matter removed (formats "html", "pdf", "epub": HTML)
     text: str = ""  # the body as plain text, for the index and snippets
     hash: str = ""
-    format: str = "markdown"  # or "html", a saved web page
+    format: str = "markdown"  # or "html" (a saved page), "pdf", "epub"
     lang: str = ""  # a language code ("fr"), "" when not known
+    pages: int = 0  # a PDF's pages
+    # A PDF's pages and where each character of `text` stands on them (reader.library.pdf.PdfLayout)
+    layout: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -17,6 +17,8 @@ import nh3
 from reader.library.article import Article
 from reader.library.shown_text import ShownText, shown_text
 
+HTML_FORMATS = ("html", "pdf", "epub")  # formats whose body is HTML already
+
 # Python-Markdown is quadratic on some inputs (16 KB of nested '[' takes seconds):
 # past these, an article is shown as plain paragraphs instead.
 MAX_MARKDOWN_CHARS = 400_000
@@ -44,7 +46,7 @@ def sanitised(html_text: str) -> str:
     # data: survives for images only (a page saved as one file keeps them so); a data:
     # link is dropped with every other link that is not to the web or the library.
     return nh3.clean(
-        html_text, tags=TAGS, attributes=_ATTRIBUTES, url_schemes=WEB_SCHEMES | {"reader-nav", "data"},
+        html_text, tags=TAGS, attributes=_ATTRIBUTES, url_schemes=WEB_SCHEMES | {"reader-nav", "data", "reader-book"},
         clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
         link_rel=None, strip_comments=True,
     )
@@ -95,7 +97,7 @@ def _drop_leading_title(body: str, title: str) -> str:
 def article_body(article: Article) -> str:
     """The body as sanitised HTML, as shown (a heading repeating the title dropped).
     A saved web page's body is already HTML (the extracted article): sanitised the same way."""
-    if article.format == "html":
+    if article.format in HTML_FORMATS:
         return sanitised(article.body)
     return body_html(_drop_leading_title(article.body, article.title))
 

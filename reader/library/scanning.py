@@ -14,11 +14,7 @@ from pathlib import Path
 
 from reader.library.article import Article, NotAnArticle, ParsedArticle
 from reader.library.catalog import ArticleInfo
-from reader.library.formats import ARTICLE_SUFFIXES, PAGE_SUFFIXES, parse_article
-
-MAX_ARTICLE_BYTES = 8 * 1024 * 1024
-# A page saved as one file (SingleFile) carries its images inside, as data: URIs.
-MAX_PAGE_BYTES = 40 * 1024 * 1024
+from reader.library.formats import ARTICLE_SUFFIXES, PAGE_SUFFIXES, parse_article, size_limit
 
 
 class LibraryError(Exception):
@@ -148,11 +144,6 @@ def _unusable(name: str, st: os.stat_result) -> str | None:
     return None
 
 
-def size_limit(name: str) -> int:
-    """The largest file of this kind that is read (past it, skipped with the reason)."""
-    return MAX_PAGE_BYTES if os.path.splitext(name)[1].lower() in PAGE_SUFFIXES else MAX_ARTICLE_BYTES
-
-
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """A regular file's bytes, refusing FIFOs and devices even if one was swapped in."""
     limit = size_limit(str(path)) if limit is None else limit
@@ -193,10 +184,15 @@ def read_article(entry: FileEntry) -> ParsedArticle:
 
 def article_at(root: Path, article_id: str) -> Article:
     """The article at a path inside the library as it is on disk now (NotAnArticle if it cannot be read)."""
+    return parsed_at(root, article_id).article
+
+
+def parsed_at(root: Path, article_id: str) -> ParsedArticle:
+    """The article at a path inside the library and what reading it found to say."""
     path = root / article_id
     if not path.is_file():
         raise NotAnArticle("the file is no longer in the library")
-    return read_article(FileEntry(article_id, path, 0, 0)).article
+    return read_article(FileEntry(article_id, path, 0, 0))
 
 
 def library_folders(root: Path, limit: int = 5000) -> list[Path]:

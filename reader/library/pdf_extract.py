@@ -1,0 +1,256 @@
+"""What PDFium reads from a PDF, run only inside a sandbox child (reader.library.sandbox):
+each page's lines as PDFium orders them, with where they stand and how big their type
+is; the document's metadata (Info dictionary and XMP); a page drawn as pixels; a page's
+characters and their boxes. Everything returned is plain data (reader.library.pdf_text)."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import OrderedDict
+
+from reader.library.pdf_text import RawLine, RawPage, RawPdf
+
+_OPEN: OrderedDict = OrderedDict()  # path -> (stamp, document): a child keeps the last few open
+_KEEP_OPEN = 3
+_XMP = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>|<rdf:RDF\b.*?</rdf:RDF>", re.S)
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def extract(source: bytes | str, stamp: object = None, max_pages: int = 5000) -> RawPdf:
+    """The pages' lines and the metadata of a PDF (its bytes, or its path)."""
+    pdf = _document(source, stamp) if isinstance(source, str) else _open(source)
+    try:
+        count = len(pdf)
+        pages = [_page_or_nothing(pdf, n) for n in range(min(count, max_pages))]
+        data = source if isinstance(source, bytes) else _read(source)
+        return RawPdf(pages, count, _info(pdf), _xmp(data), _encrypted(pdf))
+    finally:
+        if isinstance(source, bytes):
+            pdf.close()
+
+
+def render(path: str, stamp: object, number: int, scale: float, gray_dim: bool = False):
+    """Page `number` (0-based) drawn at `scale` pixels a point: (width, height, RGBA bytes)."""
+    pdf = _document(path, stamp)
+    page = pdf[number]
+    bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+    width, height = bitmap.width, bitmap.height
+    data = bytes(bitmap.buffer)
+    stride = bitmap.stride
+    if stride != width * 4:  # rows padded: pack them
+        data = b"".join(data[row * stride: row * stride + width * 4] for row in range(height))
+    return width, height, data
+
+
+def page_chars(path: str, stamp: object, number: int) -> tuple[str, bytes]:
+    """A page's text as PDFium gives it and each character's box (x0, y0, x1, y1 as
+    float32, in points, y upwards): what selection and marks on the page are made of."""
+    pdf = _document(path, stamp)
+    textpage = pdf[number].get_textpage()
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    boxes = array("f")
+    for i in range(count):
+        try:
+            boxes.extend(textpage.get_charbox(i))
+        except Exception:  # noqa: BLE001 - a generated character has no box
+            boxes.extend((0.0, 0.0, 0.0, 0.0))
+    return text, boxes.tobytes()
+
+
+def page_sizes(path: str, stamp: object) -> list[tuple[float, float]]:
+    pdf = _document(path, stamp)
+    return [tuple(pdf.get_page_size(n)) for n in range(len(pdf))]
+
+
+def _document(path: str, stamp: object):
+    """The PDF at path, kept open for the next requests about it (stamp: its version)."""
+    held = _OPEN.get(path)
+    if held is not None and held[0] == stamp:
+        _OPEN.move_to_end(path)
+        return held[1]
+    if held is not None:
+        _OPEN.pop(path)[1].close()
+    pdf = _open(path)
+    _OPEN[path] = (stamp, pdf)
+    while len(_OPEN) > _KEEP_OPEN:
+        _OPEN.popitem(last=False)[1][1].close()
+    return pdf
+
+
+def _open(source: bytes | str):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(source)
+    except pdfium.PdfiumError as exc:
+        raise ValueError(_reason(str(exc))) from None
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _reason(message: str) -> str:
+    """PDFium's error as a reader would say it."""
+    lowered = message.lower()
+    if "password" in lowered:
+        return "it is encrypted and needs a password"
+    if "format" in lowered or "file" in lowered or "not found" in lowered:
+        return "it is not a PDF PDFium can read (damaged or not a PDF)"
+    if "security" in lowered:
+        return "it uses an encryption PDFium does not support"
+    return f"PDFium could not open it ({message.strip().rstrip('.')})"
+
+
+def _page_or_nothing(pdf, number: int) -> RawPage:
+    """A page's lines; a page PDFium cannot load is an empty page of the usual size."""
+    try:
+        return _page_lines(pdf, number)
+    except Exception:  # noqa: BLE001 - PdfiumError "Failed to load page", and the like
+        return RawPage(612.0, 792.0, [], broken=True)
+
+
+def _page_lines(pdf, number: int) -> RawPage:
+    page = pdf[number]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    index = _pdfium_indexes(text, count)
+    lines = []
+    start = 0
+    for match in list(_BREAK.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        for a, b in _split_at_jumps(textpage, text, start, end, index):
+            if text[a:b].strip():
+                lines.append(_line(textpage, text, a, b, index))
+        start = match.end() if match else end
+    return RawPage(width, height, lines)
+
+
+def _split_at_jumps(textpage, text: str, start: int, end: int, index) -> list[tuple[int, int]]:
+    """A line cut where PDFium joined a word broken by a soft hyphen (its U+FFFE) to the
+    text after it, which stands on another line: the word's end on the next line, or a
+    running head drawn after the body, or the next column. The U+FFFE stays at the end of
+    the first part, so the cleaning joins the word to the next line it reads."""
+    parts, at = [], start
+    position = text.find("\ufffe", start, end)
+    while position != -1:
+        if position + 1 < end and _far_apart(textpage, index(position - 1), index(position + 1)):
+            parts.append((at, position + 1))
+            at = position + 1
+        position = text.find("\ufffe", position + 1, end)
+    parts.append((at, end))
+    return parts
+
+
+def _far_apart(textpage, before: int, after: int) -> bool:
+    try:
+        a, b = textpage.get_charbox(before), textpage.get_charbox(after)
+    except Exception:  # noqa: BLE001
+        return False
+    height = max(a[3] - a[1], b[3] - b[1], 1.0)
+    return abs(a[1] - b[1]) > height / 2
+
+
+def _line(textpage, text: str, start: int, end: int, index) -> RawLine:
+    """A line with its box and type size, from a few of its characters' boxes (one box a
+    character costs a call into PDFium each: thousands a page)."""
+    visible = [i for i in range(start, end) if not text[i].isspace()]
+    chosen = sorted({visible[0], visible[-1], visible[len(visible) // 2], visible[len(visible) // 4],
+                     visible[3 * len(visible) // 4]})
+    import pypdfium2.raw as raw
+
+    boxes, sizes = [], []
+    for i in chosen:
+        try:
+            box = textpage.get_charbox(index(i))
+        except Exception:  # noqa: BLE001 - a character PDFium made up has no box
+            continue
+        if box[2] > box[0] or box[3] > box[1]:
+            boxes.append(box)
+            sizes.append(raw.FPDFText_GetFontSize(textpage.raw, index(i)))
+    if not boxes:
+        return RawLine(start, text[start:end], (0.0, 0.0, 0.0, 0.0), 0.0)
+    sizes.sort()
+    size = sizes[len(sizes) // 2]
+    if size < 2:  # a font scaled by its text matrix reports size 1: its glyphs' height says more
+        size = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return RawLine(start, text[start:end], box, round(size, 2))
+
+
+def _pdfium_indexes(text: str, count: int):
+    """Python string index -> PDFium character index (they differ past a character
+    outside the BMP, which PDFium counts twice)."""
+    if len(text) == count:
+        return lambda i: i
+    table, at = [], 0
+    for c in text:
+        table.append(at)
+        at += 2 if ord(c) > 0xFFFF else 1
+    return table.__getitem__
+
+
+def _info(pdf) -> dict[str, str]:
+    try:
+        return {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+    except Exception:  # noqa: BLE001 - damaged metadata is no metadata
+        return {}
+
+
+def _encrypted(pdf) -> bool:
+    try:
+        import pypdfium2.raw as raw
+
+        return raw.FPDF_GetSecurityHandlerRevision(pdf) != -1
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _xmp(data: bytes) -> dict[str, list[str]]:
+    """The XMP packet's title, creators, dates and keywords (packets are left uncompressed
+    so that tools can find them in the bytes, as this does)."""
+    try:
+        return _xmp_fields(data)
+    except Exception:  # noqa: BLE001 - damaged XMP is no XMP
+        return {}
+
+
+def _xmp_fields(data: bytes) -> dict[str, list[str]]:
+    found = _XMP.search(data)
+    if not found:
+        return {}
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(found.group(), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                               huge_tree=False, recover=True))
+    except etree.XMLSyntaxError:
+        return {}
+    if root is None:
+        return {}
+
+    def values(name: str) -> list[str]:
+        out = []
+        for element in root.iter():
+            if isinstance(element.tag, str) and etree.QName(element).localname == name:
+                items = [li.text for li in element.iter() if isinstance(li.tag, str)
+                         and etree.QName(li).localname == "li" and li.text and li.text.strip()]
+                out += items or ([element.text] if element.text and element.text.strip() else [])
+        for element in root.iter():  # properties written as attributes of rdf:Description
+            if isinstance(element.tag, str):
+                for attribute, value in element.attrib.items():
+                    if etree.QName(attribute).localname == name and value.strip():
+                        out.append(value)
+        return [" ".join(v.split()) for v in out]
+
+    return {"title": values("title"), "creator": values("creator"), "subject": values("subject"),
+            "keywords": values("Keywords"), "created": values("CreateDate") + values("date"),
+            "language": values("language")}
