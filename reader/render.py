@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import posixpath
 from dataclasses import dataclass
+from typing import Any
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -171,6 +172,8 @@ class Page:
     notice: str | None = None
     hits: tuple[tuple[int, int], ...] = ()
     header_hits: tuple[tuple[int, int, int], ...] = ()
+    layout: Any = None  # a PDF's pages and where its text stands on them (reader.library.pdf.PdfLayout)
+    stamp: str = ""  # the version of the file shown (its content hash)
 
 
 def article_page(article: Article, root: Path | None, terms: Terms | None = None,
@@ -214,7 +217,7 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     shown = shown_text(body)
     header_hits = tuple((block, start, end) for block, text in marked for start, end in _spans(text, terms, article.lang))
     return Page(_rewrite(page, root, article.id), shown, len(head), notice, _spans(shown.flat, terms, article.lang),
-                header_hits)
+                header_hits, article.layout, article.hash)
 
 
 def _spans(text: str, terms: Terms | None, lang: str) -> tuple[tuple[int, int], ...]:

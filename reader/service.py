@@ -15,6 +15,7 @@ from reader.index.index import Progress
 from reader.index.writing import IndexReport
 from reader.library.article import Article
 from reader.library.catalog import ArticleInfo
+from reader.library import pdf
 from reader.library.scanning import article_at, parsed_at
 from reader.library.shown_text import ShownText
 from reader.locations import library_state_dir, remember_library
@@ -147,6 +148,14 @@ class ReaderService:
     def read(self, article_id: str) -> Article:
         """The article as it is on disk now; raises NotAnArticle when it cannot be read."""
         return article_at(self.root, article_id)
+
+    def pdf_page(self, article_id: str, stamp: str, number: int, scale: float) -> tuple[int, int, bytes]:
+        """A page of a PDF of the library drawn (see reader.library.pdf.page_image)."""
+        return pdf.page_image(self.root, article_id, stamp, number, scale)
+
+    def pdf_chars(self, article_id: str, stamp: str, number: int) -> tuple[str, bytes]:
+        """A page of a PDF's characters and their boxes (see reader.library.pdf.page_chars)."""
+        return pdf.page_chars(self.root, article_id, stamp, number)
 
     def show(self, article_id: str) -> ShownArticle:
         """The article as the reader sees it, with its notes anchored on this version."""

@@ -8,7 +8,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from qt_helpers import DRILLS, SAMPLE_ROWS, WAIT, comments, find, leave_comment, open_window, wait_article
 
-from reader.ui.readingpane import COMMENTS_SHARE
+from reader.ui.commentsroom import COMMENTS_SHARE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 OTHER = "world/harbour-city-flood-defences.md"

@@ -18,15 +18,17 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from reader.library.article import (
     Article, NotAnArticle, ParsedArticle, article_language, content_hash, date_from_value, readable_name, valid_text,
 )
 from reader.library.pdf_text import PdfText, RawPage, RawPdf, clean
+from reader.library.sandbox import sandboxed
 from reader.text.analysis import fold_phrase
 
 MAX_PAGES = 5000  # read of one PDF; past them it is listed as read so far, with a warning
+PAGE_SECONDS = 20.0  # to draw one page, or read its characters
 NO_TEXT = "no text layer: its pages are images (a scan), so it cannot be searched"
 _JUNK_TITLE = re.compile(
     r"^(?:untitled\b.*|no title|title|document\s*\d*|doc\d*|slide\s*\d*|page\s*\d*|print\b.*"
@@ -73,6 +75,26 @@ class PdfLayout:
             if run_page == page and first <= char < first + length:
                 return offset + char - first
         return None
+
+
+def page_image(root: Path, article_id: str, stamp: str, number: int, scale: float) -> tuple[int, int, bytes]:
+    """A page drawn at `scale` pixels a point, by PDFium in this thread's sandbox child:
+    (width, height, RGB bytes). What the window shows a PDF with: a PDF that crashes or
+    hangs PDFium while drawn costs that page, never the window."""
+    return sandboxed("reader.library.pdf_extract", "render", str(_inside(root, article_id)), stamp, number, scale,
+                     timeout=PAGE_SECONDS)
+
+
+def page_chars(root: Path, article_id: str, stamp: str, number: int) -> tuple[str, bytes]:
+    """A page's characters and their boxes (float32 x0, y0, x1, y1 each), as PDFium reads them."""
+    return sandboxed("reader.library.pdf_extract", "page_chars", str(_inside(root, article_id)), stamp, number,
+                     timeout=PAGE_SECONDS)
+
+
+def _inside(root: Path, article_id: str) -> Path:
+    path = (root / article_id).resolve()
+    path.relative_to(root.resolve())  # ValueError: not in the library
+    return path
 
 
 def read_pdf(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:

@@ -30,16 +30,21 @@ def extract(source: bytes | str, stamp: object = None, max_pages: int = 5000) ->
             pdf.close()
 
 
-def render(path: str, stamp: object, number: int, scale: float, gray_dim: bool = False):
-    """Page `number` (0-based) drawn at `scale` pixels a point: (width, height, RGBA bytes)."""
+def render(path: str, stamp: object, number: int, scale: float):
+    """Page `number` (0-based) drawn at `scale` pixels a point on white: (width, height,
+    RGB bytes, 3 a pixel, rows packed)."""
     pdf = _document(path, stamp)
     page = pdf[number]
     bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
-    width, height = bitmap.width, bitmap.height
+    width, height, stride, channels = bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
     data = bytes(bitmap.buffer)
-    stride = bitmap.stride
-    if stride != width * 4:  # rows padded: pack them
-        data = b"".join(data[row * stride: row * stride + width * 4] for row in range(height))
+    if stride != width * channels:  # rows padded: pack them
+        data = b"".join(data[row * stride: row * stride + width * channels] for row in range(height))
+    if channels == 4:  # RGBx: the first three of each four bytes (slices copy at C speed)
+        packed = bytearray(width * height * 3)
+        for channel in range(3):
+            packed[channel::3] = data[channel::4]
+        data = bytes(packed)
     return width, height, data
 
 

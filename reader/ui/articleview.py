@@ -12,6 +12,7 @@ import base64
 import binascii
 import os
 import stat
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractSlider, QTextBrowser, QTextEdit
 
+from reader.library.epub import BOOK_SCHEME
 from reader.render import MAX_IMAGE_BYTES
 
 MAX_COLUMN_CHARS = 74  # a comfortable line length, in average character widths
@@ -71,18 +73,47 @@ class ArticleView(QTextBrowser):
             return placeholder_image(unquote(url.path()) or "image")
         if scheme == "data":
             return self._inline_image(url.toString()) or placeholder_image("image could not be shown")
+        if scheme == BOOK_SCHEME and self.root is not None:
+            return self._book_image(unquote(url.path())) or placeholder_image("image could not be shown")
         return QImage()
 
     def _library_image(self, relative: str) -> QImage | None:
+        path = self._library_path(relative)
+        try:
+            if path is None or os.stat(path).st_size > MAX_IMAGE_BYTES:
+                return None
+        except OSError:
+            return None
+        return self._decoded(QImageReader(str(path)))
+
+    def _library_path(self, relative: str) -> Path | None:
+        """A regular file inside the library, or None (outside it, missing, a device)."""
         try:
             path = (self.root / relative).resolve()
             path.relative_to(self.root)
             st = os.stat(path)
         except (OSError, ValueError, RuntimeError):
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_IMAGE_BYTES:
+        return path if stat.S_ISREG(st.st_mode) else None
+
+    def _book_image(self, where: str) -> QImage | None:
+        """An image inside a book of the library ("book.epub!/OEBPS/images/plate.png"): read
+        from the book, no more than an image may be, and decoded with the usual guards."""
+        article_id, _, member = where.partition("!/")
+        book = self._library_path(article_id)
+        if book is None:
             return None
-        return self._decoded(QImageReader(str(path)))
+        try:
+            with zipfile.ZipFile(book) as archive, archive.open(member) as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+            return None
+        if len(data) > MAX_IMAGE_BYTES:
+            return None
+        self._inline = QBuffer()  # kept while the reader reads from it
+        self._inline.setData(QByteArray(data))
+        self._inline.open(QIODevice.ReadOnly)
+        return self._decoded(QImageReader(self._inline))
 
     def _inline_image(self, url: str) -> QImage | None:
         """An image carried in the page itself (a data: URI, as SingleFile saves them)."""

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menus = build_menus(self)
         self.undo_action, self.previous_action, self.next_action = menus.undo, menus.previous, menus.next
-        self.theme_group = menus.themes
+        self.theme_group, self.text_mode_action = menus.themes, menus.text_mode
 
     def _connect_signals(self) -> None:
         # the lists: opening an article from each
@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.reading.view.article_link.connect(lambda article_id: self.open_article(article_id, self.navigation.source))
         self.reading.view.web_link.connect(open_web_link)
         self.reading.message.connect(self.status.say)
+        self.reading.text_mode_changed.connect(self._on_text_mode)
         self.theme_button.clicked.connect(self.look.toggle_theme)
         # notes
         notes = self.reading.notes
@@ -318,6 +319,10 @@ class MainWindow(QMainWindow):
         self.reading.open(article_id, neighbours, terms, note_id)
         self.setWindowTitle(f"{self._title_of(article_id)} — {self.root.name} — Article Reader")
         self.live.watch_file(self.root / article_id if self.root else None)
+
+    def _on_text_mode(self, choosable: bool, chosen: bool) -> None:
+        self.text_mode_action.setEnabled(choosable)
+        self.text_mode_action.setChecked(choosable and chosen)
 
     def mark_unread(self) -> None:
         article_id = self.reading.mark_unread()

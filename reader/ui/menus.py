@@ -19,6 +19,7 @@ class Menus:
     previous: QAction
     next: QAction
     themes: QActionGroup
+    text_mode: QAction  # View → Text: a PDF read as its text
 
 
 def build_menus(window) -> Menus:
@@ -57,6 +58,10 @@ def build_menus(window) -> Menus:
     action(view_menu, "Zoom &In", lambda: window.look.zoom(+1), ["Ctrl+=", "Ctrl++"], "zoomInAction")
     action(view_menu, "Zoom &Out", lambda: window.look.zoom(-1), ["Ctrl+-"], "zoomOutAction")
     action(view_menu, "&Actual Size", lambda: window.look.zoom(None), ["Ctrl+0"], "zoomResetAction")
+    text_mode = action(view_menu, "&Text (PDF as Its Text, Not Its Pages)", window.reading.set_text_mode,
+                       ["Ctrl+Shift+T"], "pdfTextModeAction")
+    text_mode.setCheckable(True)
+    text_mode.setEnabled(False)
     view_menu.addSeparator()
     theme_menu = view_menu.addMenu("&Theme")
     themes = QActionGroup(window)
@@ -99,7 +104,7 @@ def build_menus(window) -> Menus:
     action(help_menu, "&Keyboard Shortcuts",
            lambda: dialogs.info_dialog(window, "Keyboard shortcuts", shortcuts_html(), "shortcutsHelp"))
     action(help_menu, "&About Article Reader", lambda: dialogs.about(window))
-    return Menus(undo, previous, following, themes)
+    return Menus(undo, previous, following, themes, text_mode)
 
 
 class MainToolbar(QToolBar):

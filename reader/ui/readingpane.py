@@ -14,11 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QSplitter, QSplitterHandle, QToolButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from reader.library.catalog import ArticleInfo
+from reader.notes.anchoring import quote_at
 from reader.notes.annotations import edit_notice
 from reader.notes.reading import ReadingState
 from reader.notes.store import COLORS, Note
@@ -29,13 +28,16 @@ from reader.ui import searchmarks, theme
 from reader.ui.articlenotes import ArticleNotes
 from reader.ui.articleview import ArticleView
 from reader.ui.comments import CommentsPanel
+from reader.ui.commentsroom import CommentsRoom
+from reader.ui.findbar import FindBar
 from reader.ui.highlights import COLORS as DRAWN, HighlightLayer
+from reader.ui.pdfsurface import PdfSurface
+from reader.ui.pdfview import PdfView
 from reader.ui.related import RelatedLinks
 from reader.ui.selection import SelectionPopup
 from reader.ui.workers import Workers
 
 SAVE_POSITIONS_MS = 1500
-COMMENTS_SHARE = 0.35  # of the pane's height, the most the comments panel takes (its list then scrolls)
 
 
 @dataclass
@@ -45,9 +47,9 @@ class Rendered:
     hash: str
 
 
-class ReadingPane(QSplitter):
+class ReadingPane(CommentsRoom):
     message = Signal(str)  # something to say in the status bar
-    resized_by_reader = Signal()  # the reader moved the divider above the comments (sizes then stay theirs)
+    text_mode_changed = Signal(bool, bool)  # a PDF is open (the text mode can be chosen), and it is chosen
 
     def __init__(self, info_of: Callable[[str], ArticleInfo | None], parent=None):
         super().__init__(Qt.Vertical, parent)
@@ -64,30 +66,36 @@ class ReadingPane(QSplitter):
         self.pending_hint: int | None = None  # where the passage of the comment being written starts
         self.highlight_color = COLORS[0]
         self._render_args: tuple = ((None, None), None)
+        self._rendered: Rendered | None = None
 
         self.view = ArticleView()
-        self.find_bar = self._build_find_bar()
+        self.pdf_view = PdfView()
+        self.surfaces = QStackedWidget()  # the article as text, or a PDF as its pages
+        self.surfaces.addWidget(self.view)
+        self.surfaces.addWidget(self.pdf_view)
+        self.find_bar = FindBar()
         article_box = QWidget()
         article_layout = QVBoxLayout(article_box)
         article_layout.setContentsMargins(0, 0, 0, 0)
         article_layout.setSpacing(0)
-        article_layout.addWidget(self.view, 1)
+        article_layout.addWidget(self.surfaces, 1)
         article_layout.addWidget(self.find_bar)
         self.comments = CommentsPanel()
         self.addWidget(article_box)
         self.addWidget(self.comments)
         self.setStretchFactor(0, 1)
         self.setStretchFactor(1, 0)
-        self.sized_by_reader = False  # the divider where the reader put it, not where the comments need it
 
         self.notes = ArticleNotes(self)
         self.layer = HighlightLayer(self.view, self)
+        self.pdf = PdfSurface(self.pdf_view, self)
         self.related = RelatedLinks(self.view)
         self.highlight_action = QAction("&Highlight", self, objectName="highlightAction")
         self.highlight_action.setShortcut("H")
         self.comment_action = QAction("Highlight and &Comment…", self, objectName="highlightCommentAction")
         self.comment_action.setShortcut("C")
         self.popup = SelectionPopup(self.view, self.highlight_action, self.comment_action)
+        self.pdf_popup = SelectionPopup(self.pdf_view, self.highlight_action, self.comment_action)
         self.save_timer = QTimer(self, singleShot=True, interval=SAVE_POSITIONS_MS)
 
         self.highlight_action.triggered.connect(lambda: self.highlight_selection(False))
@@ -95,72 +103,22 @@ class ReadingPane(QSplitter):
         self.save_timer.timeout.connect(self.save_positions)
         self.notes.loaded.connect(self._on_notes)
         self.layer.highlight_clicked.connect(self.comments.select)
+        self.pdf.highlight_clicked.connect(self.comments.select)
         self.comments.note_selected.connect(self.show_note)
         self.comments.post_requested.connect(self._post)
         self.comments.edit_requested.connect(
             lambda note_id, text: self.notes.edit(note_id, text, self.comments.saved, self._box_failed))
         self.comments.delete_requested.connect(self.notes.delete)
         self.comments.wanted_changed.connect(self.fit_comments)
-        self.splitterMoved.connect(self._moved_by_reader)
+        self.find_bar.changed.connect(self._find)
+        self.find_bar.stepped.connect(self.step_find)
+        self.find_bar.closed.connect(self.close_find)
         self.notes.failed.connect(lambda message: self.message.emit(f"The note could not be saved: {message}"))
-        self.view.menu_wanted.connect(self._extend_menu)
+        self.view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.layer.at(at)))
+        self.pdf_view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.pdf.note_at(at)))
         self.show_message("Article Reader", "Pick an article from the list to read it, or search the whole "
                           "library with <b>Ctrl+K</b>.", "Press <b>F1</b> for the search syntax.")
         self.comments.hide()
-
-    def _build_find_bar(self) -> QWidget:
-        bar = QWidget()
-        bar.setObjectName("findBar")
-        self.find_field = QLineEdit()
-        self.find_field.setObjectName("findField")
-        self.find_field.setPlaceholderText("Find in article")
-        self.find_count = QLabel("")
-        self.find_count.setObjectName("findCount")
-        previous = QToolButton(text="▲", toolTip="Previous match (Shift+F3)")
-        following = QToolButton(text="▼", toolTip="Next match (F3)")
-        close = QToolButton(text="✕", toolTip="Close (Esc)")
-        previous.clicked.connect(lambda: self.step_find(False))
-        following.clicked.connect(lambda: self.step_find(True))
-        close.clicked.connect(self.close_find)
-        self.find_field.textChanged.connect(self._find)
-        self.find_field.returnPressed.connect(lambda: self.step_find(True))
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(8, 4, 8, 4)
-        for widget in (self.find_field, self.find_count, previous, following, close):
-            layout.addWidget(widget)
-        bar.hide()
-        return bar
-
-    # ------------------------------------------------------------ the room the comments take
-
-    def fit_comments(self) -> None:
-        """Give the comments the room they need (up to COMMENTS_SHARE of the pane) and the
-        article the rest — unless the reader has put the divider somewhere themselves."""
-        total = sum(self.sizes())
-        if self.sized_by_reader or self.comments.isHidden() or total <= 0:
-            return
-        self.comments.layout().activate()  # its minimum follows a box that just closed, before the splitter asks
-        wanted = self.comments.wanted_height(int(total * COMMENTS_SHARE))
-        wanted = min(wanted, total - self.view.minimumSizeHint().height())
-        if self.sizes()[1] != wanted:
-            self.setSizes([total - wanted, wanted])
-
-    def _moved_by_reader(self) -> None:
-        self.sized_by_reader = True
-        self.resized_by_reader.emit()
-
-    def size_automatically(self) -> None:
-        """Let the comments take the room they need again (a double-click on the divider)."""
-        self.sized_by_reader = False
-        self.resized_by_reader.emit()
-        self.fit_comments()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit_comments()
-
-    def createHandle(self):
-        return _Divider(self.orientation(), self)
 
     # ------------------------------------------------------------ the library
 
@@ -168,10 +126,12 @@ class ReadingPane(QSplitter):
         self.save_positions()
         self.workers, self.root, self.reading = workers, root, reading
         self.notes.set_workers(workers)
+        self.pdf.set_workers(workers)
         self.article_id = None
         self.page = None
         self.comments.set_article(None)
         self.layer.set_page(None)
+        self.pdf.clear()
 
     # ------------------------------------------------------------ showing an article
 
@@ -213,19 +173,60 @@ class ReadingPane(QSplitter):
     def _on_rendered(self, seq: int, rendered: Rendered) -> None:
         if seq != self.render_seq:
             return
-        self.page, self.hash = rendered.page, rendered.hash
+        self.page, self.hash, self._rendered = rendered.page, rendered.hash, rendered
         self.view.root = self.root
         self.popup.hide()
-        self.view.show_html(rendered.page.html, article_css(theme.is_dark()))
-        self.layer.set_page(rendered.page)
-        searchmarks.draw(self.view, rendered.page, self.layer.document_text() if rendered.page.hits else None,
-                         theme.is_dark())
-        self.related.ask(self.workers, rendered.article_id, theme.is_dark())
+        self.pdf_popup.hide()
+        self._show(rendered)
         fraction = self.reading.positions.get(rendered.article_id, 0.0) if self.reading else 0.0
-        QTimer.singleShot(0, lambda: self.view.set_scroll_fraction(fraction) if seq == self.render_seq else None)
-        if self.find_bar.isVisible() and self.find_field.text():
-            self._find(self.find_field.text())
+        QTimer.singleShot(0, lambda: self.surface().set_scroll_fraction(fraction) if seq == self.render_seq else None)
+        if self.find_bar.isVisible() and self.find_bar.field.text():
+            self._find(self.find_bar.field.text())
         self.notes.load(rendered.article_id)
+
+    def _show(self, rendered: Rendered) -> None:
+        """The page on the surface it is read on: a PDF as its pages (unless the reader chose
+        its text), everything else as text."""
+        page, dark = rendered.page, theme.is_dark()
+        pages = page.layout is not None and not self.text_mode()
+        self.surfaces.setCurrentWidget(self.pdf_view if pages else self.view)
+        self.text_mode_changed.emit(page.layout is not None, not pages)
+        if pages:
+            self.pdf.show(rendered.article_id, page, dark)
+            self.pdf.mark_search(page, dark)
+            self.layer.set_page(None)
+            self.related.forget()
+            return
+        self.pdf.clear()
+        self.view.show_html(page.html, article_css(dark))
+        self.layer.set_page(page)
+        searchmarks.draw(self.view, page, self.layer.document_text() if page.hits else None, dark)
+        self.related.ask(self.workers, rendered.article_id, dark)
+
+    def showing_pages(self) -> bool:
+        return self.surfaces.currentWidget() is self.pdf_view
+
+    def surface(self):
+        """The widget the article is read in now (the text view, or the PDF's pages)."""
+        return self.surfaces.currentWidget()
+
+    def text_mode(self) -> bool:
+        return self.reading is not None and self.article_id in self.reading.text_mode
+
+    def set_text_mode(self, on: bool) -> None:
+        """View → Text: a PDF read as its extracted text (remembered per article)."""
+        if self.reading is None or self.article_id is None or self.page is None or self.page.layout is None:
+            return
+        self.remember_position()
+        (self.reading.text_mode.add if on else self.reading.text_mode.discard)(self.article_id)
+        self.save_timer.start()
+        self._show(self._rendered)
+        self.surface().set_scroll_fraction(self.reading.positions.get(self.article_id, 0.0))
+        self.notes.load(self.article_id)
+
+    def set_zoom(self, steps: int) -> None:
+        self.view.set_zoom(steps)
+        self.pdf_view.set_zoom(steps)
 
     def _on_render_failed(self, seq: int, article_id: str, message: str) -> None:
         if seq != self.render_seq:
@@ -233,6 +234,7 @@ class ReadingPane(QSplitter):
         self.page = None
         self.layer.set_page(None)
         searchmarks.clear(self.view)
+        self.surfaces.setCurrentWidget(self.view)
         self.show_message("This article can't be shown", f"<code>{article_id}</code>: {message}.",
                           "Its comments are kept below; if the file comes back they stay with it.")
         self.notes.load(article_id)
@@ -244,7 +246,7 @@ class ReadingPane(QSplitter):
             self.reload()  # what the header says of the notes changed with them
             return
         if self.page is not None:
-            self.layer.draw(notes, theme.is_dark())
+            (self.pdf if self.showing_pages() else self.layer).draw(notes, theme.is_dark())
         if self.focus_note is not None and self.page is not None:
             note_id, self.focus_note = self.focus_note, None
             self.comments.select(note_id)
@@ -255,7 +257,7 @@ class ReadingPane(QSplitter):
         note = self.notes.get(note_id)
         if note is None or note.quote is None:
             return
-        if not self.layer.show(note_id):
+        if not (self.pdf.show_note if self.showing_pages() else self.layer.show)(note_id):
             self.message.emit("That passage is no longer in the article; the note keeps its quote.")
 
     def clear_search_marks(self) -> None:
@@ -263,6 +265,7 @@ class ReadingPane(QSplitter):
         neighbours, _ = self._render_args
         self._render_args = (neighbours, None)
         searchmarks.clear(self.view)
+        self.pdf.clear_search()
 
     def show_message(self, title: str, text: str, hint: str = "") -> None:
         html = message_html(title, text + (f"</p><p>{hint}" if hint else ""))
@@ -270,6 +273,8 @@ class ReadingPane(QSplitter):
         self.page = None
         self.layer.set_page(None)
         searchmarks.clear(self.view)
+        self.pdf.clear()
+        self.surfaces.setCurrentWidget(self.view)
         self.view.show_html(html, article_css(theme.is_dark()))
 
     def reload(self) -> None:
@@ -282,13 +287,14 @@ class ReadingPane(QSplitter):
 
     def highlight_selection(self, with_comment: bool) -> None:
         """Highlight the selected passage; with_comment, open the comment box on it."""
-        text = self.layer.document_text() if self.page is not None else None
-        span = text.flat_range(self.view.textCursor()) if text else None
+        span = self._selected_flat()
         if span is None:
             self.message.emit("Select a passage of the article first, then Highlight (H) or Comment (C).")
             return
-        quote = text.quote(*span)
+        quote = quote_at(self.page.shown.flat, *span)
         self.popup.hide()
+        self.pdf_popup.hide()
+        self.pdf.clear_selection()
         cursor = self.view.textCursor()
         cursor.clearSelection()
         self.view.setTextCursor(cursor)
@@ -298,6 +304,16 @@ class ReadingPane(QSplitter):
             self.comments.editor.setFocus()
         else:
             self._save_highlight(quote, span[0], "", from_box=False)
+
+    def _selected_flat(self) -> tuple[int, int] | None:
+        """The selection as offsets of the body's flat text (where quotes are made)."""
+        if self.page is None:
+            return None
+        if self.showing_pages():
+            selected = self.pdf.selected()
+            return (self.page.shown.to_flat(selected[0]), self.page.shown.to_flat(selected[1])) if selected else None
+        text = self.layer.document_text()
+        return text.flat_range(self.view.textCursor()) if text else None
 
     def _post(self, text: str, quote) -> None:
         if quote is None:
@@ -324,12 +340,11 @@ class ReadingPane(QSplitter):
     def _box_failed(self, message: str) -> None:
         self.comments.show_problem(f"Not saved: {message}. Your text is still here.")
 
-    def _extend_menu(self, menu, position: int) -> None:
-        """The page's context menu: highlight a selection; recolour or remove a highlight."""
+    def _extend_menu(self, menu, note_id: int | None) -> None:
+        """The page's context menu: highlight a selection; recolour or remove the highlight under it."""
         menu.addSeparator()
         menu.addAction(self.highlight_action)
         menu.addAction(self.comment_action)
-        note_id = self.layer.at(position)
         if note_id is None:
             return
         menu.addSeparator()
@@ -349,27 +364,28 @@ class ReadingPane(QSplitter):
     # ------------------------------------------------------------ find in the article
 
     def show_find(self) -> None:
-        self.find_bar.show()
-        self.find_field.setFocus()
-        self.find_field.selectAll()
-        self._find(self.find_field.text())
+        self.find_bar.open()
+        self._find(self.find_bar.field.text())
+
+    def _finder(self):
+        return self.pdf if self.showing_pages() else self.view
 
     def _find(self, text: str) -> None:
-        count = self.view.find_all(text)
-        self.find_count.setText(f"1 of {count}" if count else ("No matches" if text else ""))
+        self.find_bar.found(self._finder().find_all(text))
 
     def step_find(self, forward: bool) -> None:
         if not self.find_bar.isVisible():
             self.show_find()
             return
-        number = self.view.step_find(forward)
+        number = self._finder().step_find(forward)
         if number:
-            self.find_count.setText(f"{number} of {self.view.match_count}")
+            self.find_bar.at(number, self._finder().match_count)
 
     def close_find(self) -> None:
         self.find_bar.hide()
         self.view.clear_find()
-        self.view.setFocus()
+        self.pdf.clear_find()
+        self.surface().setFocus()
 
     def mark_unread(self) -> str | None:
         """Mark the open article unread (until it is opened again); its id, if one is open."""
@@ -383,7 +399,7 @@ class ReadingPane(QSplitter):
 
     def remember_position(self, save_soon: bool = True) -> None:
         if self.article_id and self.reading is not None and self.page is not None:
-            self.reading.positions[self.article_id] = round(self.view.scroll_fraction(), 4)
+            self.reading.positions[self.article_id] = round(self.surface().scroll_fraction(), 4)
             if save_soon:
                 self.save_timer.start()
 
@@ -392,10 +408,3 @@ class ReadingPane(QSplitter):
         self.save_timer.stop()
         if self.reading is not None:
             self.reading.save()
-
-
-class _Divider(QSplitterHandle):
-    """The divider above the comments: dragged, it stays; double-clicked, it fits them again."""
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        self.splitter().size_automatically()

@@ -1,9 +1,10 @@
 """Two small buttons by a selection in the article — Highlight, Comment… — as reading
-apps offer them, so a passage is marked without a trip to a menu or a key."""
+apps offer them, so a passage is marked without a trip to a menu or a key. The same on a
+PDF's pages (reader.ui.pdfview)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton
 
@@ -11,7 +12,7 @@ from reader.ui.articleview import ArticleView
 
 
 class SelectionPopup(QFrame):
-    def __init__(self, view: ArticleView, highlight: QAction, comment: QAction):
+    def __init__(self, view, highlight: QAction, comment: QAction):
         super().__init__(view.viewport())
         self.setObjectName("selectionPopup")
         self.view = view
@@ -31,19 +32,29 @@ class SelectionPopup(QFrame):
             layout.addWidget(button)
         self.hide()
         view.selection_made.connect(self.show_by_selection)
-        view.selectionChanged.connect(self._hide_when_gone)
+        if isinstance(view, ArticleView):
+            view.selectionChanged.connect(self._hide_when_gone)
         view.verticalScrollBar().valueChanged.connect(lambda _: self.hide())
 
-    def show_by_selection(self) -> None:
+    def _selection(self) -> tuple[QRect, QRect] | None:
+        """Where the selection starts and ends in the view's viewport."""
+        if not isinstance(self.view, ArticleView):
+            found = self.view.selection_rects()
+            return (found[0].toRect(), found[1].toRect()) if found else None
         cursor = self.view.textCursor()
         if not cursor.hasSelection():
+            return None
+        first = QTextCursor(cursor)
+        first.setPosition(cursor.selectionStart())
+        return self.view.cursorRect(first), self.view.cursorRect(cursor)
+
+    def show_by_selection(self) -> None:
+        found = self._selection()
+        if found is None:
             self.hide()
             return
         self.adjustSize()
-        end = self.view.cursorRect(cursor)
-        first = QTextCursor(cursor)
-        first.setPosition(cursor.selectionStart())
-        start = self.view.cursorRect(first)
+        start, end = found
         viewport = self.view.viewport().rect()
         x = min(max(4, end.left() - self.width() // 2), viewport.width() - self.width() - 4)
         y = end.bottom() + 6  # below the selection; with no room there, above its first line

@@ -30,7 +30,7 @@ class WindowLook:
         state = self.settings.value("comments_divider")
         if isinstance(state, QByteArray) and window.reading.restoreState(state):
             window.reading.sized_by_reader = True
-        window.reading.view.set_zoom(int(self.settings.value("zoom", 0)))
+        window.reading.set_zoom(int(self.settings.value("zoom", 0)))
         self.apply_theme()
 
     def save(self) -> None:
@@ -46,9 +46,9 @@ class WindowLook:
         self.settings.sync()
 
     def zoom(self, delta: int | None) -> None:
-        view = self.window.reading.view
-        view.set_zoom(0 if delta is None else view.zoom + delta)
-        self.settings.setValue("zoom", view.zoom)
+        reading = self.window.reading
+        reading.set_zoom(0 if delta is None else reading.view.zoom + delta)
+        self.settings.setValue("zoom", reading.view.zoom)
 
     def set_theme(self, key: str) -> None:
         self.settings.setValue("theme", key)

@@ -149,7 +149,8 @@ class Workers:
     - indexer: the only index writer (updates, re-indexing after note changes);
     - searcher: searches, never repairs the index;
     - notes: note reads and writes, in the order they were asked for;
-    - renderer: reading and rendering articles.
+    - renderer: reading and rendering articles;
+    - pages: drawing a PDF's pages and reading their characters (by PDFium, in a sandbox child).
     """
 
     def __init__(self, parent: QObject, root, data, reading=None):
@@ -163,6 +164,7 @@ class Workers:
         self.searcher = self.bridge.add_worker(Worker("searcher", make))
         self.notes = self.bridge.add_worker(Worker("notes", make))
         self.renderer = self.bridge.add_worker(Worker("renderer", make))
+        self.pages = self.bridge.add_worker(Worker("pages", make))
 
     def submit(self, worker: Worker, fn: Callable, done: Callable | None = None, failed: Callable | None = None,
                partial: Callable | None = None, stale: Callable[[], bool] | None = None) -> int:

@@ -1,0 +1,397 @@
+"""A PDF's pages, drawn: the page view of the reading pane (objectName ``pdfView``).
+
+Pages are laid out one under the other, as wide as the pane at zoom 0 (Ctrl+0), sharper
+at every zoom and on HiDPI screens because each is drawn for the size it is shown at.
+The view holds no PDF: it asks for a page's pixels (``page_wanted``) and for its
+characters' boxes (``chars_wanted``) when it needs them — the pages in sight first, then
+their neighbours — and keeps a bounded number of each, so a 1,000-page document costs no
+more memory than a short one. Marks (highlights, the searched words, find matches, the
+selection, a flash) are stretches of the article's text, turned into boxes on the pages
+through the document's layout (reader.library.pdf.PdfLayout); they are drawn over the
+words, multiplied in, so the type stays black. In the dark theme the pages are dimmed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import QAbstractScrollArea
+
+from reader.ui.pdfmarks import Mark, line_boxes, nearest_char
+
+MARGIN = 16
+GAP = 12
+KEEP_PIXELS = 160 * 1024 * 1024  # bytes of drawn pages kept
+KEEP_CHAR_PAGES = 40
+MAX_PAGE_PIXELS = 40_000_000  # a page is never drawn bigger than this (a poster at zoom 10)
+LAYERS = ("search", "highlights", "find", "selection", "flash")  # later drawn over earlier
+
+
+class PdfView(QAbstractScrollArea):
+    page_wanted = Signal(int, float)  # page (0-based), pixels a point
+    chars_wanted = Signal(int)  # page (0-based)
+    selection_made = Signal()  # the mouse let go of a selection
+    clicked_at = Signal(int)  # a click that selected nothing, at this offset of the text (-1: none)
+    menu_wanted = Signal(object, int)  # the context menu to add to, and the offset under the pointer
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("pdfView")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.viewport().setCursor(Qt.IBeamCursor)
+        self.layout_ = None  # PdfLayout
+        self.key: object = None  # the document shown (its id and version)
+        self.zoom = 0
+        self.dark = False
+        self.images: OrderedDict[int, tuple[float, QImage]] = OrderedDict()
+        self.chars: OrderedDict[int, tuple[str, array]] = OrderedDict()
+        self.asked: set[tuple[int, float]] = set()
+        self.asked_chars: set[int] = set()
+        self.layers: dict[str, list[Mark]] = {}
+        self._boxes: dict[tuple[int, int], list[QRectF]] = {}  # (start, end) -> rects in page points, by page
+        self._anchor: tuple[int, int] | None = None  # where a selection started: (page, character)
+        self._pressed = False
+        self.selection: tuple[int, int] | None = None  # offsets in the text
+        self._ask_timer = QTimer(self, singleShot=True, interval=60)
+        self._ask_timer.timeout.connect(self._ask_for_pages)
+        self.verticalScrollBar().valueChanged.connect(lambda _: self._soon())
+        self.horizontalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
+
+    # ------------------------------------------------------------ the document
+
+    def set_document(self, layout, key: object) -> None:
+        """Show another document (or the same one again: what was drawn is kept)."""
+        if key != self.key:
+            self.images.clear()
+            self.chars.clear()
+            self.asked.clear()
+            self.asked_chars.clear()
+            self._boxes.clear()
+            self.selection = None
+        self.layout_, self.key = layout, key
+        self._relayout()
+
+    def set_image(self, key: object, number: int, scale: float, image: QImage) -> None:
+        self.asked.discard((number, scale))
+        if key != self.key or image.isNull():
+            return
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        self.images[number] = (scale, image)
+        self.images.move_to_end(number)
+        self._forget_images()
+        self.viewport().update()
+
+    def set_chars(self, key: object, number: int, text: str, boxes: bytes) -> None:
+        self.asked_chars.discard(number)
+        if key != self.key:
+            return
+        self.chars[number] = (text, array("f", boxes))
+        self.chars.move_to_end(number)
+        while len(self.chars) > KEEP_CHAR_PAGES:
+            self.chars.popitem(last=False)
+        self._boxes.clear()
+        self.viewport().update()
+
+    def page_failed(self, number: int, scale: float) -> None:
+        self.asked.discard((number, scale))
+
+    # ------------------------------------------------------------ geometry
+
+    def scale(self) -> float:
+        """Pixels a point: the widest page as wide as the pane at zoom 0."""
+        if not self.layout_ or not self.layout_.sizes:
+            return 1.0
+        widest = max(w for w, _ in self.layout_.sizes) or 612.0
+        return max(0.1, (self.viewport().width() - 2 * MARGIN) / widest) * (1.1 ** self.zoom)
+
+    def page_rect(self, number: int) -> QRectF:
+        """Where a page is, in document pixels (before scrolling)."""
+        scale = self.scale()
+        y = MARGIN + sum(h * scale + GAP for _, h in self.layout_.sizes[:number])
+        width, height = self.layout_.sizes[number]
+        x = max(MARGIN, (self._content_width() - width * scale) / 2)
+        return QRectF(x, y, width * scale, height * scale)
+
+    def _content_width(self) -> float:
+        widest = max((w for w, _ in self.layout_.sizes), default=0) * self.scale()
+        return max(self.viewport().width(), widest + 2 * MARGIN)
+
+    def _content_height(self) -> float:
+        scale = self.scale()
+        return 2 * MARGIN + sum(h * scale + GAP for _, h in self.layout_.sizes) - GAP
+
+    def _relayout(self) -> None:
+        if not self.layout_:
+            self.verticalScrollBar().setRange(0, 0)
+            self.viewport().update()
+            return
+        bar = self.verticalScrollBar()
+        bar.setPageStep(self.viewport().height())
+        bar.setSingleStep(40)
+        bar.setRange(0, max(0, int(self._content_height() - self.viewport().height())))
+        wide = self.horizontalScrollBar()
+        wide.setPageStep(self.viewport().width())
+        wide.setRange(0, max(0, int(self._content_width() - self.viewport().width())))
+        self._soon()
+
+    def resizeEvent(self, event) -> None:
+        fraction = self.scroll_fraction()
+        super().resizeEvent(event)
+        self._relayout()
+        self.set_scroll_fraction(fraction)
+
+    def set_zoom(self, steps: int) -> None:
+        fraction = self.scroll_fraction()
+        self.zoom = max(-6, min(10, steps))
+        self._relayout()
+        self.set_scroll_fraction(fraction)
+
+    def scroll_fraction(self) -> float:
+        bar = self.verticalScrollBar()
+        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+
+    def set_scroll_fraction(self, fraction: float) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(int(round(fraction * bar.maximum())))
+
+    def visible_pages(self) -> list[int]:
+        if not self.layout_:
+            return []
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        return [n for n in range(len(self.layout_.sizes)) if self._overlaps(n, top, bottom)]
+
+    def _overlaps(self, number: int, top: float, bottom: float) -> bool:
+        rect = self.page_rect(number)
+        return rect.bottom() >= top and rect.top() <= bottom
+
+    def _to_view(self, number: int, box: QRectF) -> QRectF:
+        """A box in a page's points (y upwards) in the viewport's pixels."""
+        page = self.page_rect(number)
+        scale = self.scale()
+        height = self.layout_.sizes[number][1]
+        return QRectF(page.x() + box.left() * scale - self.horizontalScrollBar().value(),
+                      page.y() + (height - box.bottom()) * scale - self.verticalScrollBar().value(),
+                      box.width() * scale, box.height() * scale)
+
+    # ------------------------------------------------------------ asking for pages
+
+    def _soon(self) -> None:
+        self._ask_timer.start()
+        self.viewport().update()
+
+    def _ask_for_pages(self) -> None:
+        """Pixels for the pages in sight, then for one page either side; characters for
+        the pages in sight (marks and selection are made of them)."""
+        seen = self.visible_pages()
+        if not seen:
+            return
+        wanted = seen + [n for n in (seen[0] - 1, seen[-1] + 1) if 0 <= n < len(self.layout_.sizes)]
+        scale = self._render_scale()
+        for number in wanted:
+            have = self.images.get(number)
+            if (have is None or abs(have[0] - self._fit_scale(number, scale)) > 0.01) and \
+                    (number, self._fit_scale(number, scale)) not in self.asked:
+                self.asked.add((number, self._fit_scale(number, scale)))
+                self.page_wanted.emit(number, self._fit_scale(number, scale))
+        for number in seen:
+            if number not in self.chars and number not in self.asked_chars:
+                self.asked_chars.add(number)
+                self.chars_wanted.emit(number)
+
+    def _render_scale(self) -> float:
+        return round(self.scale() * self.devicePixelRatioF(), 2)
+
+    def _fit_scale(self, number: int, scale: float) -> float:
+        width, height = self.layout_.sizes[number]
+        most = (MAX_PAGE_PIXELS / max(1.0, width * height)) ** 0.5
+        return round(min(scale, most), 2)
+
+    def _forget_images(self) -> None:
+        seen = set(self.visible_pages())
+        total = sum(image.sizeInBytes() for _, image in self.images.values())
+        for number in list(self.images):
+            if total <= KEEP_PIXELS:
+                break
+            if number not in seen:
+                total -= self.images.pop(number)[1].sizeInBytes()
+
+    # ------------------------------------------------------------ drawing
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self.viewport())
+        painter.fillRect(self.viewport().rect(), QColor("#15171a" if self.dark else "#d9dbde"))
+        if not self.layout_:
+            return
+        marks = [(mark, layer) for layer in LAYERS for mark in self.layers.get(layer, [])]
+        for number in self.visible_pages():
+            target = self._to_view(number, QRectF(0, 0, *self.layout_.sizes[number]))
+            have = self.images.get(number)
+            if have is not None:
+                painter.setRenderHint(QPainter.SmoothPixmapTransform, abs(have[0] - self._render_scale()) > 0.01)
+                painter.drawImage(target, have[1])
+            else:
+                painter.fillRect(target, QColor("white"))
+            for mark, layer in marks:
+                self._draw_mark(painter, number, mark, layer)
+            if self.dark:
+                painter.fillRect(target, QColor(0, 0, 0, 70))  # dimmed, as a page under a reading lamp
+        painter.end()
+        if any(self.images.get(n) is None or abs(self.images[n][0] - self._fit_scale(n, self._render_scale())) > 0.01
+               for n in self.visible_pages()):
+            self._ask_timer.start()
+
+    def _draw_mark(self, painter: QPainter, number: int, mark: Mark, layer: str) -> None:
+        for rect in self.boxes(mark.start, mark.end).get(number, []):
+            area = self._to_view(number, rect)
+            painter.setCompositionMode(QPainter.CompositionMode_Multiply)
+            painter.fillRect(area, mark.color)
+            painter.setCompositionMode(QPainter.CompositionMode_SourceOver)
+            if mark.underline is not None:
+                painter.setPen(QPen(mark.underline, max(1.0, self.scale() * 0.8)))
+                painter.drawLine(QPointF(area.left(), area.bottom()), QPointF(area.right(), area.bottom()))
+
+    def boxes(self, start: int, end: int) -> dict[int, list[QRectF]]:
+        """The boxes, by page, that text[start:end] covers (lines merged), in page points;
+        pages whose characters are not here yet are asked for."""
+        key = (start, end)
+        if key in self._boxes:
+            return self._boxes[key]
+        found: dict[int, list[QRectF]] = {}
+        complete = True
+        for page, first, last in self.layout_.spans(start, end) if self.layout_ else []:
+            if page not in self.chars:
+                complete = False
+                if page not in self.asked_chars:
+                    self.asked_chars.add(page)
+                    self.chars_wanted.emit(page)
+                continue
+            found.setdefault(page, []).extend(line_boxes(self.chars[page][1], first, last))
+        if complete:
+            self._boxes[key] = found
+        return found
+
+    def set_layer(self, name: str, marks: list[Mark]) -> None:
+        self.layers[name] = marks
+        self.viewport().update()
+
+    def scroll_to(self, start: int) -> bool:
+        """Bring the place of text[start] into sight (a third from the top); False if unknown."""
+        if not self.layout_:
+            return False
+        page = self.layout_.page_of(start)
+        boxes = self.boxes(start, start + 1).get(page)
+        rect = self.page_rect(page)
+        y = rect.y() if not boxes else self._to_view(page, boxes[0]).top() + self.verticalScrollBar().value()
+        self.verticalScrollBar().setValue(int(y - self.viewport().height() / 3))
+        return True
+
+    # ------------------------------------------------------------ pointing at text
+
+    def char_at(self, point: QPoint) -> tuple[int, int] | None:
+        """(page, character) nearest a point of the viewport, on a page whose characters are here."""
+        for number in self.visible_pages():
+            rect = self._to_view(number, QRectF(0, 0, *self.layout_.sizes[number]))
+            if not rect.contains(QPointF(point)) or number not in self.chars:
+                continue
+            scale = self.scale()
+            x = (point.x() - rect.left()) / scale
+            y = self.layout_.sizes[number][1] - (point.y() - rect.top()) / scale
+            return number, nearest_char(self.chars[number][1], x, y)
+        return None
+
+    def offset_at(self, point: QPoint) -> int:
+        found = self.char_at(point)
+        return self._offset(found) if found else -1
+
+    def _offset(self, place: tuple[int, int], forward: bool = True) -> int:
+        page, char = place
+        chars = self.chars.get(page, ("", array("f")))[0]
+        for step in range(0, max(1, len(chars))):
+            candidate = char + step if forward else char - step
+            offset = self.layout_.offset_of(page, candidate)
+            if offset is not None:
+                return offset
+        return -1
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            self._anchor = self.char_at(event.position().toPoint())
+            self._pressed = True
+            self.selection = None
+            self.set_layer("selection", [])
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pressed and self._anchor is not None:
+            here = self.char_at(event.position().toPoint())
+            if here is not None:
+                self._select(self._anchor, here)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.LeftButton:
+            return
+        self._pressed = False
+        if self.selection:
+            self.selection_made.emit()
+        else:
+            self.clicked_at.emit(self.offset_at(event.position().toPoint()))
+
+    def _select(self, first: tuple[int, int], second: tuple[int, int]) -> None:
+        a, b = self._offset(first), self._offset(second)
+        if a < 0 or b < 0 or a == b:
+            self.selection = None
+            self.set_layer("selection", [])
+            return
+        start, end = min(a, b), max(a, b) + 1
+        self.selection = (start, end)
+        self.set_layer("selection", [Mark(start, end, self.palette().highlight().color().lighter(160))])
+
+    def clear_selection(self) -> None:
+        self.selection = None
+        self.set_layer("selection", [])
+
+    def selection_rects(self) -> tuple[QRectF, QRectF] | None:
+        """The first and the last box of the selection, in the viewport (where the small
+        Highlight and Comment buttons go)."""
+        if not self.selection:
+            return None
+        boxes = [(page, rect) for page, rects in sorted(self.boxes(*self.selection).items()) for rect in rects]
+        if not boxes:
+            return None
+        return self._to_view(*boxes[0]), self._to_view(*boxes[-1])
+
+    def contextMenuEvent(self, event) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        copy = menu.addAction("&Copy", self.copy)
+        copy.setEnabled(bool(self.selection))
+        self.menu_wanted.emit(menu, self.offset_at(event.pos()))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def copy(self) -> None:
+        if self.selection and self.layout_:
+            start, end = self.selection
+            QGuiApplication.clipboard().setText(self.layout_.text.text[start:end])
+
+    def keyPressEvent(self, event) -> None:
+        bar = self.verticalScrollBar()
+        steps = {Qt.Key_Down: bar.singleStep(), Qt.Key_Up: -bar.singleStep(), Qt.Key_PageDown: bar.pageStep(),
+                 Qt.Key_PageUp: -bar.pageStep(), Qt.Key_Space: bar.pageStep()}
+        if event.matches(QKeySequence.Copy):
+            self.copy()
+        elif event.key() in steps and not event.modifiers() & Qt.ControlModifier:
+            bar.setValue(bar.value() + steps[event.key()])
+        elif event.key() == Qt.Key_Home:
+            bar.setValue(0)
+        elif event.key() == Qt.Key_End:
+            bar.setValue(bar.maximum())
+        else:
+            super().keyPressEvent(event)
