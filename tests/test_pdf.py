@@ -226,3 +226,20 @@ def pdf_text_warning() -> str:
 def test_the_cleaning_module_keeps_no_pdfium_import():
     """The parent never loads PDFium: the text's cleaning is plain Python on plain data."""
     assert "pypdfium2" not in pdf_text.__dict__
+
+
+@needs_pdfs
+def test_highlights_find_their_passage_in_a_new_version_of_the_pdf():
+    """20 real article revisions printed to PDF, 100 passages whose fate is known: every one
+    right and no false anchor, as well as or better than the Hypothesis-style matcher does on
+    the same passages in the Markdown (99 right, 1 false anchor)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from pdf_anchoring import run
+
+    ours, theirs, notes, _ = run()
+    right = sum(n for (_, result), n in ours.items() if result == "right")
+    false = sum(n for (_, result), n in ours.items() if result == "false")
+    baseline = sum(n for (_, result), n in theirs.items() if result == "right")
+    assert sum(ours.values()) == 100 and right >= baseline and false == 0, notes
