@@ -127,19 +127,19 @@ def _page_lines(pdf, number: int) -> RawPage:
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count > 0 else ""
-    index = _pdfium_indexes(text, count)
+    boxes = _Boxes(textpage, text, count)
     lines = []
     start = 0
     for match in list(_BREAK.finditer(text)) + [None]:
         end = match.start() if match else len(text)
-        for a, b in _split_at_jumps(textpage, text, start, end, index):
+        for a, b in _split_at_jumps(boxes, text, start, end):
             if text[a:b].strip():
-                lines.append(_line(textpage, text, a, b, index))
+                lines.append(_line(boxes, text, a, b))
         start = match.end() if match else end
     return RawPage(width, height, lines)
 
 
-def _split_at_jumps(textpage, text: str, start: int, end: int, index) -> list[tuple[int, int]]:
+def _split_at_jumps(boxes: _Boxes, text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A line cut where PDFium joined a word broken by a soft hyphen (its U+FFFE) to the
     text after it, which stands on another line: the word's end on the next line, or a
     running head drawn after the body, or the next column. The U+FFFE stays at the end of
@@ -147,7 +147,7 @@ def _split_at_jumps(textpage, text: str, start: int, end: int, index) -> list[tu
     parts, at = [], start
     position = text.find("\ufffe", start, end)
     while position != -1:
-        if position + 1 < end and _far_apart(textpage, index(position - 1), index(position + 1)):
+        if position + 1 < end and _far_apart(boxes, position - 1, position + 1):
             parts.append((at, position + 1))
             at = position + 1
         position = text.find("\ufffe", position + 1, end)
@@ -155,52 +155,74 @@ def _split_at_jumps(textpage, text: str, start: int, end: int, index) -> list[tu
     return parts
 
 
-def _far_apart(textpage, before: int, after: int) -> bool:
-    try:
-        a, b = textpage.get_charbox(before), textpage.get_charbox(after)
-    except Exception:  # noqa: BLE001
+def _far_apart(boxes: _Boxes, before: int, after: int) -> bool:
+    a, b = boxes.box(before), boxes.box(after)
+    if a is None or b is None:
         return False
     height = max(a[3] - a[1], b[3] - b[1], 1.0)
     return abs(a[1] - b[1]) > height / 2
 
 
-def _line(textpage, text: str, start: int, end: int, index) -> RawLine:
-    """A line with its box and type size, from a few of its characters' boxes (one box a
-    character costs a call into PDFium each: thousands a page)."""
-    visible = [i for i in range(start, end) if not text[i].isspace()]
-    chosen = sorted({visible[0], visible[-1], visible[len(visible) // 2], visible[len(visible) // 4],
-                     visible[3 * len(visible) // 4]})
-    import pypdfium2.raw as raw
+class _Boxes:
+    """Characters' boxes and type sizes straight from PDFium's C calls (the wrapper's
+    get_charbox makes four ctypes doubles a call: thousands a page)."""
 
-    boxes, sizes = [], []
-    for i in chosen:
-        try:
-            box = textpage.get_charbox(index(i))
-        except Exception:  # noqa: BLE001 - a character PDFium made up has no box
-            continue
-        if box[2] > box[0] or box[3] > box[1]:
-            boxes.append(box)
-            sizes.append(raw.FPDFText_GetFontSize(textpage.raw, index(i)))
-    if not boxes:
-        return RawLine(start, text[start:end], (0.0, 0.0, 0.0, 0.0), 0.0)
-    sizes.sort()
-    size = sizes[len(sizes) // 2]
+    def __init__(self, textpage, text: str, count: int):
+        import ctypes
+
+        import pypdfium2.raw as raw
+
+        self.handle = textpage.raw
+        self.values = [ctypes.c_double() for _ in range(4)]
+        self.refs = [ctypes.byref(v) for v in self.values]
+        self.get_box, self.get_size = raw.FPDFText_GetCharBox, raw.FPDFText_GetFontSize
+        self.index = _pdfium_indexes(text, count)
+
+    def box(self, i: int) -> tuple[float, float, float, float] | None:
+        """The box (x0, y0, x1, y1) of the text's character i, None when it has none."""
+        left, right, bottom, top = self.refs
+        if not self.get_box(self.handle, self.index[i] if self.index else i, left, right, bottom, top):
+            return None
+        left, right, bottom, top = self.values
+        left, right, bottom, top = left.value, right.value, bottom.value, top.value
+        return (left, bottom, right, top) if right > left or top > bottom else None
+
+    def size(self, i: int) -> float:
+        return self.get_size(self.handle, self.index[i] if self.index else i)
+
+
+def _line(boxes: _Boxes, text: str, start: int, end: int) -> RawLine:
+    """A line with its box, from its first and last visible characters, and its type size,
+    from its middle one (a call into PDFium a character: thousands a page)."""
+    segment = text[start:end]
+    first = start + len(segment) - len(segment.lstrip())
+    last = start + len(segment.rstrip()) - 1
+    middle = (first + last) // 2
+    while middle < last and text[middle].isspace():
+        middle += 1
+    ends = [box for box in (boxes.box(first), boxes.box(last)) if box is not None]
+    if not ends:  # characters PDFium made up have no box: try the middle one
+        ends = [box for box in (boxes.box(middle),) if box is not None]
+        if not ends:
+            return RawLine(start, segment, (0.0, 0.0, 0.0, 0.0), 0.0)
+    size = boxes.size(middle)
     if size < 2:  # a font scaled by its text matrix reports size 1: its glyphs' height says more
-        size = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]
-    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return RawLine(start, text[start:end], box, round(size, 2))
+        size = max(box[3] - box[1] for box in ends)
+    a, b = ends[0], ends[-1]
+    return RawLine(start, segment, (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])),
+                   round(size, 2))
 
 
-def _pdfium_indexes(text: str, count: int):
-    """Python string index -> PDFium character index (they differ past a character
-    outside the BMP, which PDFium counts twice)."""
+def _pdfium_indexes(text: str, count: int) -> list[int] | None:
+    """Python string index -> PDFium character index, None when they are the same (they
+    differ past a character outside the BMP, which PDFium counts twice)."""
     if len(text) == count:
-        return lambda i: i
+        return None
     table, at = [], 0
     for c in text:
         table.append(at)
         at += 2 if ord(c) > 0xFFFF else 1
-    return table.__getitem__
+    return table
 
 
 def _info(pdf) -> dict[str, str]:

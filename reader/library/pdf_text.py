@@ -22,6 +22,7 @@ text), so a passage of the text is a stretch of a page to draw a highlight on.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections import Counter
@@ -93,6 +94,7 @@ _SOFT_HYPHENS = ("\ufffe", "\u00ad", "\u2010")
 _CLOSE_UP = ("—", "/", "\ufffe")  # a line ending so goes on without a space (but for a new address)
 _NEW_ADDRESS = re.compile(r"(?:https?:|ftp:|www\.)", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:-\w+)*")
+_SPECIAL = re.compile("[\x00-\x1f\xa0\ufb00-\ufb06\ufff0-\uffff]")
 
 
 def clean(pages: list[RawPage]) -> PdfText:
@@ -185,7 +187,11 @@ def _by_columns(lines: list[RawLine], width: float) -> list[RawLine]:
 
 
 class _Builder:
-    """Joins the kept lines into blocks, keeping where each character came from."""
+    """Joins the kept lines into blocks, keeping where each character came from.
+
+    A block is built of pieces (text, page, character): the piece's characters come from
+    consecutive characters of that page's PDFium text from `character` on; a page of -1 is
+    a space put in between lines."""
 
     def __init__(self, pages, ordered, hyphenated, counts):
         self.pages = pages
@@ -194,47 +200,54 @@ class _Builder:
         self.counts = counts
         sizes = [line.size for _, line in ordered if line.size > 0]
         self.body_size = statistics.median(sizes) if sizes else 0.0
-        self.pitch = {number: _line_pitch([line for n, line in ordered if n == number]) for number in range(len(pages))}
+        by_page: dict[int, list[RawLine]] = {}
+        for number, line in ordered:
+            by_page.setdefault(number, []).append(line)
+        self.pitch = {number: _line_pitch(lines) for number, lines in by_page.items()}
+        self.columns = {number: _Columns(lines) for number, lines in by_page.items()}
         self.blocks: list[Block] = []
         self.runs: list[int] = []
         self.page_starts: list[int] = []
         self.offset = 0  # where the block being built starts in the whole text
-        self.chars: list[str] = []
-        self.sources: list[tuple[int, int]] = []  # (page, character) or (-1, -1) for a space put in
+        self.pieces: list[tuple[str, int, int]] = []
         self.kind = "p"
 
     def build(self) -> PdfText:
         previous: tuple[int, RawLine] | None = None
         for number, line in self.ordered:
-            chars, sources = self._line_text(number, line)
-            if not chars:
+            pieces = self._line_pieces(number, line)
+            if not pieces:
                 continue
-            if previous is not None and self._new_block(previous, (number, line), chars):
+            head = "".join(p[0] for p in pieces[:6])[:6]
+            if previous is not None and self._new_block(previous, (number, line), head):
                 self._end_block()
-            if not self.chars:
-                self.kind = self._kind(line, chars)
-                self.chars, self.sources = chars, sources
+            if not self.pieces:
+                self.kind = self._kind(line, head)
+                self.pieces = pieces
             else:
-                self._join(chars, sources)
+                self._join(pieces)
             previous = (number, line)
         self._end_block()
         text_length = self.offset - 2 if self.blocks else 0
         starts = _page_starts(self.runs, len(self.pages), max(text_length, 0))
         return PdfText(tuple(self.blocks), tuple(self.runs), starts, dict(self.counts))
 
-    def _line_text(self, number: int, line: RawLine) -> tuple[list[str], list[tuple[int, int]]]:
+    def _line_pieces(self, number: int, line: RawLine) -> list[tuple[str, int, int]]:
+        text = line.text
+        if not _SPECIAL.search(text):  # most lines: the line itself, its spaces at the ends left out
+            stripped = text.strip(" ")
+            return [(stripped, number, line.start + len(text) - len(text.lstrip(" ")))] if stripped else []
         chars, sources = [], []
-        for j, c in enumerate(line.text):
-            where = (number, line.start + j)
+        for j, c in enumerate(text):
+            where = line.start + j
             if c == "\ufffe":  # PDFium's mark of a word broken at a line end: joined, unless it ends the line
-                if j < len(line.text) - 1:
+                if j < len(text) - 1:
                     self.counts["hyphenated words joined"] += 1
                     continue
             if c in _LIGATURES:
                 self.counts["ligatures expanded"] += 1
-                for letter in _LIGATURES[c]:
-                    chars.append(letter)
-                    sources.append(where)
+                chars += _LIGATURES[c]
+                sources += [where] * len(_LIGATURES[c])
                 continue
             if c in "\t\xa0":
                 c = " "
@@ -242,30 +255,36 @@ class _Builder:
                 continue
             chars.append(c)
             sources.append(where)
-        while chars and chars[-1] == " ":
-            chars.pop()
-            sources.pop()
-        while chars and chars[0] == " ":
-            chars.pop(0)
-            sources.pop(0)
-        return chars, sources
+        first, last = 0, len(chars)
+        while first < last and chars[first] == " ":
+            first += 1
+        while last > first and chars[last - 1] == " ":
+            last -= 1
+        pieces: list[tuple[str, int, int]] = []
+        for i in range(first, last):
+            if i > first and sources[i] == sources[i - 1] + 1:
+                text_so_far, page, char = pieces[-1]
+                pieces[-1] = (text_so_far + chars[i], page, char)
+            else:
+                pieces.append((chars[i], number, sources[i]))
+        return pieces
 
-    def _kind(self, line: RawLine, chars: list[str]) -> str:
-        if _ITEM.match("".join(chars[:6]) + " "):
+    def _kind(self, line: RawLine, head: str) -> str:
+        if _ITEM.match(head + " "):
             return "li"
         if self.body_size and line.size >= self.body_size * 1.15:
             return "h"
         return "p"
 
-    def _new_block(self, before: tuple[int, RawLine], after: tuple[int, RawLine], chars: list[str]) -> bool:
+    def _new_block(self, before: tuple[int, RawLine], after: tuple[int, RawLine], head: str) -> bool:
         (page_a, a), (page_b, b) = before, after
-        if _ITEM.match("".join(chars[:6]) + " "):
+        if _ITEM.match(head + " "):
             return True
         if a.size and b.size and abs(a.size - b.size) > 0.15 * max(a.size, b.size):
             return True
         heading = self.body_size and a.size >= self.body_size * 1.15  # a heading's lines go on whatever their length
-        ended = "".join(self.chars).rstrip().endswith(_SENTENCE_END)
-        short = ended and not heading and self._short(page_a, a)
+        ended = self._tail(8).rstrip().endswith(_SENTENCE_END)
+        short = ended and not heading and self.columns[page_a].short(a)
         if page_a != page_b or b.box[3] > a.box[3] + 1:  # another page, or up to a new column
             return short
         pitch = a.box[1] - b.box[1]
@@ -274,58 +293,83 @@ class _Builder:
         usual = self.pitch.get(page_a) or 0
         return short or (usual > 0 and pitch > usual * 1.45)
 
-    def _short(self, page: int, line: RawLine) -> bool:
-        """Whether the line stops well before its column's right edge (a paragraph's last)."""
-        x0, _, x1, _ = line.box
-        same_column = [other.box[2] for n, other in self.ordered if n == page and abs(other.box[0] - x0) < 20]
-        right = max(same_column, default=x1)
-        return right - x1 > (right - x0) * 0.12
+    def _tail(self, length: int) -> str:
+        """The block's last characters (at least `length` of them, when it has that many)."""
+        parts, count = [], 0
+        for piece in reversed(self.pieces):
+            parts.append(piece[0])
+            count += len(piece[0])
+            if count >= length:
+                break
+        return "".join(reversed(parts))
 
-    def _join(self, chars: list[str], sources: list[tuple[int, int]]) -> None:
+    def _join(self, pieces: list[tuple[str, int, int]]) -> None:
         """The next line of the block: after a space, or closed up to a word broken at the line
         end (its hyphen dropped when it only broke the word), an em dash or a slash."""
-        last = self.chars[-1]
-        broken = last in _SOFT_HYPHENS + ("-",) and len(self.chars) > 1 and self.chars[-2].isalpha()
-        if broken and chars[0].isalpha():
-            if last in _SOFT_HYPHENS or (chars[0].islower() and self._soft(chars)):
-                self.chars.pop()
-                self.sources.pop()
+        tail = self._tail(40)
+        last, first = tail[-1], pieces[0][0][0]
+        broken = last in _SOFT_HYPHENS + ("-",) and len(tail) > 1 and tail[-2].isalpha()
+        if broken and first.isalpha():
+            if last in _SOFT_HYPHENS or (first.islower() and self._soft(tail, pieces)):
+                self._drop_last()
                 self.counts["hyphenated words joined"] += 1
-        elif last not in _CLOSE_UP or (last == "/" and _NEW_ADDRESS.match("".join(chars[:8]))):
-            self.chars.append(" ")
-            self.sources.append((-1, -1))
-        self.chars += chars
-        self.sources += sources
+        elif last not in _CLOSE_UP or (last == "/" and _NEW_ADDRESS.match("".join(p[0] for p in pieces[:8])[:8])):
+            self.pieces.append((" ", -1, -1))
+        self.pieces += pieces
 
-    def _soft(self, chars: list[str]) -> bool:
+    def _drop_last(self) -> None:
+        text, page, char = self.pieces.pop()
+        if len(text) > 1:
+            self.pieces.append((text[:-1], page, char))
+
+    def _soft(self, tail: str, pieces: list[tuple[str, int, int]]) -> bool:
         """Whether a "-" at a line end only broke the word: not when the document writes the
         two halves with a hyphen elsewhere."""
-        head = _WORD.findall("".join(self.chars[-40:-1]))
-        tail = _WORD.findall("".join(chars[:40]))
-        return not (head and tail and f"{head[-1]}-{tail[0]}".lower() in self.hyphenated)
+        head = _WORD.findall(tail[-40:-1])
+        after = _WORD.findall("".join(p[0] for p in pieces)[:40])
+        return not (head and after and f"{head[-1]}-{after[0]}".lower() in self.hyphenated)
 
     def _end_block(self) -> None:
-        while self.chars and self.chars[-1] == "\ufffe":
-            self.chars.pop()
-            self.sources.pop()
-        if not self.chars:
+        while self.pieces and self.pieces[-1][0].endswith("\ufffe"):
+            self._drop_last()
+        if not self.pieces:
             return
-        text = "".join(self.chars)
+        text = "".join(piece[0] for piece in self.pieces)
         self.blocks.append(Block(self.kind, text))
-        runs: list[list[int]] = []
-        for i, (page, char) in enumerate(self.sources):
-            if page < 0:
-                continue
-            at = self.offset + i
-            last = runs[-1] if runs else None
-            if last and last[1] == page and last[2] + last[3] == char and last[0] + last[3] == at:
-                last[3] += 1
-            else:
-                runs.append([at, page, char, 1])
-        for run in runs:
-            self.runs.extend(run)
+        at, last = self.offset, None
+        for piece_text, page, char in self.pieces:
+            if page >= 0:
+                if last and last[1] == page and last[2] + last[3] == char and last[0] + last[3] == at:
+                    last[3] += len(piece_text)
+                else:
+                    if last:
+                        self.runs.extend(last)
+                    last = [at, page, char, len(piece_text)]
+            at += len(piece_text)
+        if last:
+            self.runs.extend(last)
         self.offset += len(text) + 2
-        self.chars, self.sources, self.kind = [], [], "p"
+        self.pieces, self.kind = [], "p"
+
+
+class _Columns:
+    """Where a page's columns end on the right, to tell a paragraph's short last line."""
+
+    def __init__(self, lines: list[RawLine]):
+        edges = sorted((line.box[0], line.box[2]) for line in lines)
+        self.lefts = [x0 for x0, _ in edges]
+        self.rights = [x1 for _, x1 in edges]
+        self.known: dict[float, float] = {}
+
+    def short(self, line: RawLine) -> bool:
+        """Whether the line stops well before its column's right edge (a paragraph's last)."""
+        x0, _, x1, _ = line.box
+        right = self.known.get(x0)
+        if right is None:  # the right edge of the lines starting within 20 points of this one
+            lo, hi = bisect.bisect_right(self.lefts, x0 - 20), bisect.bisect_left(self.lefts, x0 + 20)
+            right = self.known[x0] = max(self.rights[lo:hi], default=x1)
+        right = max(right, x1)
+        return right - x1 > (right - x0) * 0.12
 
 
 def _line_pitch(lines: list[RawLine]) -> float:
