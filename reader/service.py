@@ -153,6 +153,10 @@ class ReaderService:
         """A page of a PDF of the library drawn (see reader.library.pdf.page_image)."""
         return pdf.page_image(self.root, article_id, stamp, number, scale)
 
+    def pdf_sizes(self, article_id: str) -> tuple[str, tuple[tuple[float, float], ...]]:
+        """A PDF's version and its pages' sizes, without its text (see reader.library.pdf.page_sizes)."""
+        return pdf.page_sizes(self.root, article_id)
+
     def pdf_chars(self, article_id: str, stamp: str, number: int) -> tuple[str, bytes]:
         """A page of a PDF's characters and their boxes (see reader.library.pdf.page_chars)."""
         return pdf.page_chars(self.root, article_id, stamp, number)

@@ -43,6 +43,7 @@ def open_pdf(qtbot, w, article=PAPER, source="library"):
     view = w.reading.pdf_view
     qtbot.waitUntil(lambda: w.reading.surfaces.currentWidget() is view and view.layout_ is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: 0 in view.images and 0 in view.chars, timeout=WAIT)
+    qtbot.waitUntil(lambda: w.reading.page is not None and w.reading.article_id == article, timeout=WAIT)
     return view
 
 
@@ -118,14 +119,14 @@ def test_the_searched_words_and_find_on_the_pages(qtbot, window):
     view = open_pdf(qtbot, window, "lemonde.pdf", "search")
     marks = view.layers.get("search", [])
     assert marks and {view.layout_.text.text[m.start:m.end].lower() for m in marks} <= {"renseignement"}
-    window.reading.show_find()
+    window.reading.find_bar.start()
     field = find(window, QLineEdit, "findField")
     field.setText("loi")
     count = len(view.layers["find"])
     assert count == window.reading.pdf.match_count > 1
     qtbot.keyClick(field, Qt.Key_Return)
     assert window.reading.pdf.current == 1
-    window.reading.close_find()
+    window.reading.find_bar.close_bar()
     assert view.layers["find"] == []
     qtbot.keyClick(find(window, QLineEdit, "searchField"), Qt.Key_Escape)
     qtbot.waitUntil(lambda: view.layers.get("search") == [], timeout=WAIT)
@@ -170,3 +171,35 @@ def test_an_epub_shows_its_pictures_from_inside_the_book(qtbot, library, data):
     resource = view.loadResource(2, QUrl("reader-book:small.epub!/OEBPS/p.png"))
     assert (resource.width(), resource.height()) == (8, 8)  # the picture itself, not a placeholder
     w.close()
+
+
+def test_the_pages_thread_keeps_one_sandbox_child_between_requests(qtbot, window):
+    """Drawing a page costs PDFium's drawing, not a new process: every request of the pages
+    thread is answered by the same child, and no child is left behind."""
+    from reader.library.sandbox import sandboxed
+
+    open_pdf(qtbot, window)
+    workers, answers = window.reading.workers, []
+    for _ in range(4):
+        workers.call(workers.pages, lambda svc: sandboxed("os", "getpid"), answers.append)
+    qtbot.waitUntil(lambda: len(answers) == 4, timeout=WAIT)
+    assert len(set(answers)) == 1
+
+
+def test_the_pages_show_before_the_text_is_read_and_are_kept_when_it_comes(qtbot, window):
+    """Reading a long PDF's text takes a second; its pages are laid out from their sizes and
+    the first ones drawn meanwhile, and the text, when it comes, joins the same drawing."""
+    import threading
+
+    gate = threading.Event()
+    workers = window.reading.workers
+    workers.call(workers.renderer, lambda svc: gate.wait(WAIT / 1000))  # the text is slow to come
+    window.open_article(PAPER)
+    view = window.reading.pdf_view
+    qtbot.waitUntil(lambda: window.reading.surfaces.currentWidget() is view and 0 in view.images, timeout=WAIT)
+    assert window.reading.page is None and not view.layout_.text.text
+    drawn = view.images[0][1]
+    gate.set()
+    qtbot.waitUntil(lambda: window.reading.page is not None, timeout=WAIT)
+    assert view.images[0][1] is drawn
+    assert PASSAGE in view.layout_.text.text

@@ -243,3 +243,15 @@ def test_highlights_find_their_passage_in_a_new_version_of_the_pdf():
     false = sum(n for (_, result), n in ours.items() if result == "false")
     baseline = sum(n for (_, result), n in theirs.items() if result == "right")
     assert sum(ours.values()) == 100 and right >= baseline and false == 0, notes
+
+
+def test_a_child_that_grew_large_is_stopped_after_its_answer(monkeypatch):
+    """An idle child holds little: one that grew past the limit answers, then a new one serves."""
+    from reader.library import sandbox
+
+    first = sandboxed("os", "getpid")
+    assert sandboxed("os", "getpid") == first  # kept between requests
+    monkeypatch.setattr(sandbox, "RECYCLE_ABOVE", 1 << 20)
+    assert sandboxed("os", "getpid") == first  # answered, then stopped
+    monkeypatch.undo()
+    assert sandboxed("os", "getpid") != first

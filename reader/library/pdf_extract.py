@@ -11,8 +11,12 @@ from collections import OrderedDict
 
 from reader.library.pdf_text import RawLine, RawPage, RawPdf
 
-_OPEN: OrderedDict = OrderedDict()  # path -> (stamp, document): a child keeps the last few open
+_OPEN: OrderedDict = OrderedDict()  # path -> [stamp, document, uses]: a child keeps the last few open
 _KEEP_OPEN = 3
+# PDFium keeps what it parsed of every page it loaded (fonts, images, objects) while the
+# document is open: reopened after so many pages, a child stays within ~40 MB however
+# long the PDF (it grew 0.14 MB a page, 57 MB for 300, without).
+_USES_BEFORE_REOPEN = 48
 _XMP = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>|<rdf:RDF\b.*?</rdf:RDF>", re.S)
 _BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -35,9 +39,13 @@ def render(path: str, stamp: object, number: int, scale: float):
     RGB bytes, 3 a pixel, rows packed)."""
     pdf = _document(path, stamp)
     page = pdf[number]
-    bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
-    width, height, stride, channels = bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
-    data = bytes(bitmap.buffer)
+    try:
+        bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+        width, height, stride, channels = bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
+        data = bytes(bitmap.buffer)
+        bitmap.close()
+    finally:  # closed now: PDFium keeps what it parsed of a page for as long as the page is open
+        page.close()
     if stride != width * channels:  # rows padded: pack them
         data = b"".join(data[row * stride: row * stride + width * channels] for row in range(height))
     if channels == 4:  # RGBx: the first three of each four bytes (slices copy at C speed)
@@ -51,34 +59,45 @@ def render(path: str, stamp: object, number: int, scale: float):
 def page_chars(path: str, stamp: object, number: int) -> tuple[str, bytes]:
     """A page's text as PDFium gives it and each character's box (x0, y0, x1, y1 as
     float32, in points, y upwards): what selection and marks on the page are made of."""
-    pdf = _document(path, stamp)
-    textpage = pdf[number].get_textpage()
-    count = textpage.count_chars()
-    text = textpage.get_text_range(0, count) if count else ""
-    boxes = array("f")
-    for i in range(count):
-        try:
-            boxes.extend(textpage.get_charbox(i))
-        except Exception:  # noqa: BLE001 - a generated character has no box
-            boxes.extend((0.0, 0.0, 0.0, 0.0))
+    page = _document(path, stamp)[number]
+    try:
+        textpage = page.get_textpage()
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        reader, boxes, nothing = _Boxes(textpage, text, count), array("f"), (0.0, 0.0, 0.0, 0.0)
+        for i in range(count):  # PDFium's indexes: one box each, a made-up character's empty
+            boxes.extend(reader.pdfium_box(i) or nothing)
+        textpage.close()
+    finally:
+        page.close()
     return text, boxes.tobytes()
 
 
-def page_sizes(path: str, stamp: object) -> list[tuple[float, float]]:
+def page_sizes(path: str, stamp: object, max_pages: int) -> list[tuple[float, float]]:
+    """Each page's width and height in points (a page PDFium cannot size: US Letter)."""
     pdf = _document(path, stamp)
-    return [tuple(pdf.get_page_size(n)) for n in range(len(pdf))]
+    return [_size(pdf, n) for n in range(min(len(pdf), max_pages))]
+
+
+def _size(pdf, number: int) -> tuple[float, float]:
+    try:
+        width, height = pdf.get_page_size(number)
+    except Exception:  # noqa: BLE001 - PdfiumError
+        return 612.0, 792.0
+    return (width, height) if width > 0 and height > 0 else (612.0, 792.0)
 
 
 def _document(path: str, stamp: object):
     """The PDF at path, kept open for the next requests about it (stamp: its version)."""
     held = _OPEN.get(path)
-    if held is not None and held[0] == stamp:
+    if held is not None and held[0] == stamp and held[2] < _USES_BEFORE_REOPEN:
+        held[2] += 1
         _OPEN.move_to_end(path)
         return held[1]
     if held is not None:
         _OPEN.pop(path)[1].close()
     pdf = _open(path)
-    _OPEN[path] = (stamp, pdf)
+    _OPEN[path] = [stamp, pdf, 1]
     while len(_OPEN) > _KEEP_OPEN:
         _OPEN.popitem(last=False)[1][1].close()
     return pdf
@@ -179,13 +198,18 @@ class _Boxes:
         self.index = _pdfium_indexes(text, count)
 
     def box(self, i: int) -> tuple[float, float, float, float] | None:
-        """The box (x0, y0, x1, y1) of the text's character i, None when it has none."""
+        """The box (x0, y0, x1, y1) of the text's character i, None when it has none or an
+        empty one."""
+        box = self.pdfium_box(self.index[i] if self.index else i)
+        return box if box and (box[2] > box[0] or box[3] > box[1]) else None
+
+    def pdfium_box(self, j: int) -> tuple[float, float, float, float] | None:
+        """The box of PDFium's character j, None when it has none."""
         left, right, bottom, top = self.refs
-        if not self.get_box(self.handle, self.index[i] if self.index else i, left, right, bottom, top):
+        if not self.get_box(self.handle, j, left, right, bottom, top):
             return None
         left, right, bottom, top = self.values
-        left, right, bottom, top = left.value, right.value, bottom.value, top.value
-        return (left, bottom, right, top) if right > left or top > bottom else None
+        return left.value, bottom.value, right.value, top.value
 
     def size(self, i: int) -> float:
         return self.get_size(self.handle, self.index[i] if self.index else i)

@@ -7,7 +7,8 @@ time (a pickle in, a pickle out, on pipes), under a time limit per request and a
 the child's memory. A child that dies or overruns is killed and the request raises
 SandboxFailure with the reason; the next request starts a new child. A child is kept
 between requests (starting one costs ~0.1 s: Python and PDFium), one per thread that
-asks (threads never share a pipe), and dies with its parent.
+asks (threads never share a pipe); it dies with its parent, or when its thread calls
+close_sandbox().
 
     result = sandboxed("reader.library.pdf_extract", "extract", path, timeout=60)
 """
@@ -28,6 +29,9 @@ import time
 _LENGTH = 8
 MEMORY_LIMIT = 3 << 30  # bytes of address space a child may map: a 300-page scan fits, a bomb does not
 DEFAULT_TIMEOUT = 60.0  # seconds for one request
+# A child that grew past this (Python keeps the heap a 300-page PDF's text took) is
+# stopped after its answer, so an idle child holds ~40 MB, not the largest file it read.
+RECYCLE_ABOVE = 96 << 20
 
 
 class SandboxFailure(Exception):
@@ -52,6 +56,8 @@ class Sandbox:
         except (EOFError, OSError, pickle.UnpicklingError):
             code = self.close()
             raise SandboxFailure(_death(code)) from None
+        if _resident(proc.pid) > RECYCLE_ABOVE:
+            self.close()
         kind, value = answer
         if kind == "error":
             raise SandboxFailure(value)
@@ -79,22 +85,41 @@ class Sandbox:
         return code
 
 
-_local = threading.local()
+    def __del__(self):
+        self.close()
+
+
+# Keyed by the OS thread, not threading.local: a Qt worker thread enters Python afresh for
+# each job it runs, with a new thread state each time, so a threading.local would be
+# empty at every job and each request would start (and leak) a child.
+_boxes: dict[int, Sandbox] = {}
+_boxes_lock = threading.Lock()
 
 
 def sandboxed(module: str, function: str, *args, timeout: float = DEFAULT_TIMEOUT):
     """Run module.function(*args) in this thread's child process (see Sandbox.call)."""
-    box = getattr(_local, "box", None)
-    if box is None:
-        box = _local.box = Sandbox()
+    with _boxes_lock:
+        box = _boxes.get(threading.get_ident())
+        if box is None:
+            box = _boxes[threading.get_ident()] = Sandbox()
     return box.call(module, function, *args, timeout=timeout)
 
 
 def close_sandbox() -> None:
     """Stop this thread's child, if it has one (a thread that is done with files)."""
-    box = getattr(_local, "box", None)
+    with _boxes_lock:
+        box = _boxes.pop(threading.get_ident(), None)
     if box is not None:
         box.close()
+
+
+def _resident(pid: int) -> int:
+    """A process's resident memory in bytes (0 where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _TimedOut(Exception):

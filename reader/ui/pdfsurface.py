@@ -13,6 +13,7 @@ import re
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QImage
 
+from reader.library.pdf import PdfLayout
 from reader.notes.store import Note
 from reader.render import Page
 from reader.ui.highlights import FLASH_COLOR, color_of
@@ -26,6 +27,7 @@ FIND_COLORS = ("#ffe27a", "#ff9f1c")  # a match, and the current one
 
 class PdfSurface(QObject):
     highlight_clicked = Signal(int)  # note id
+    previewed = Signal(str)  # an article's pages are laid out before its text is read
 
     def __init__(self, view: PdfView, parent=None):
         super().__init__(parent)
@@ -33,6 +35,8 @@ class PdfSurface(QObject):
         self.workers = None
         self.article_id: str | None = None
         self.page: Page | None = None
+        self.stamp: str | None = None  # the version of the file drawn (its content hash)
+        self._preview_of: str | None = None
         self.notes: list[Note] = []
         self.matches: list[tuple[int, int]] = []
         self.current = -1
@@ -46,13 +50,32 @@ class PdfSurface(QObject):
         self.workers = workers
 
     def show(self, article_id: str, page: Page, dark: bool) -> None:
-        self.article_id, self.page = article_id, page
+        self.article_id, self.page, self.stamp, self._preview_of = article_id, page, page.stamp, None
         self.view.dark = dark
         self.view.set_document(page.layout, (article_id, page.stamp))
         self.clear_find()
 
+    def preview(self, article_id: str, dark: bool) -> None:
+        """Lay out a PDF's pages from their sizes alone and start drawing the first ones, while
+        its text is read (a second for 300 pages): the same document, kept, when the text comes."""
+        if self.workers is None:
+            return
+        self._preview_of = article_id
+        self.workers.call(self.workers.pages, lambda svc: svc.pdf_sizes(article_id),
+                          lambda found: self._on_sizes(article_id, dark, *found), lambda message: None,
+                          stale=lambda: self._preview_of != article_id)
+
+    def _on_sizes(self, article_id: str, dark: bool, stamp: str, sizes) -> None:
+        if self._preview_of != article_id:
+            return
+        self.clear()
+        self.article_id, self.stamp = article_id, stamp
+        self.view.dark = dark
+        self.view.set_document(PdfLayout.of_sizes(sizes), (article_id, stamp))
+        self.previewed.emit(article_id)
+
     def clear(self) -> None:
-        self.article_id, self.page, self.notes = None, None, []
+        self.article_id, self.page, self.stamp, self._preview_of, self.notes = None, None, None, None, []
         self.view.set_document(None, None)
         for layer in ("search", "highlights", "find", "selection", "flash"):
             self.view.set_layer(layer, [])
@@ -61,9 +84,9 @@ class PdfSurface(QObject):
 
     def _draw_page(self, number: int, scale: float) -> None:
         """Ask the pages thread for a page's pixels (dropped if it scrolled far away meanwhile)."""
-        if self.workers is None or self.page is None:
+        if self.workers is None or self.stamp is None:
             return
-        key, article_id, stamp = self.view.key, self.article_id, self.page.stamp
+        key, article_id, stamp = self.view.key, self.article_id, self.stamp
         self.workers.call(self.workers.pages, lambda svc: svc.pdf_page(article_id, stamp, number, scale),
                           lambda drawn: self._on_page(key, number, scale, drawn),
                           lambda message: self.view.page_failed(number, scale),
@@ -79,9 +102,9 @@ class PdfSurface(QObject):
         self.view.set_image(key, number, scale, image)
 
     def _read_chars(self, number: int) -> None:
-        if self.workers is None or self.page is None:
+        if self.workers is None or self.stamp is None:
             return
-        key, article_id, stamp = self.view.key, self.article_id, self.page.stamp
+        key, article_id, stamp = self.view.key, self.article_id, self.stamp
         self.workers.call(self.workers.pages, lambda svc: svc.pdf_chars(article_id, stamp, number),
                           lambda found: self.view.set_chars(key, number, *found),
                           lambda message: self.view.set_chars(key, number, "", b""),

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from reader.library.catalog import ArticleInfo
+from reader.library.formats import format_of
 from reader.notes.anchoring import quote_at
 from reader.notes.annotations import edit_notice
 from reader.notes.reading import ReadingState
@@ -67,6 +68,7 @@ class ReadingPane(CommentsRoom):
         self.highlight_color = COLORS[0]
         self._render_args: tuple = ((None, None), None)
         self._rendered: Rendered | None = None
+        self._previewed: str | None = None  # the PDF whose pages are shown before its text
 
         self.view = ArticleView()
         self.pdf_view = PdfView()
@@ -110,9 +112,9 @@ class ReadingPane(CommentsRoom):
             lambda note_id, text: self.notes.edit(note_id, text, self.comments.saved, self._box_failed))
         self.comments.delete_requested.connect(self.notes.delete)
         self.comments.wanted_changed.connect(self.fit_comments)
-        self.find_bar.changed.connect(self._find)
-        self.find_bar.stepped.connect(self.step_find)
-        self.find_bar.closed.connect(self.close_find)
+        self.find_bar.attach(lambda: self.pdf if self.showing_pages() else self.view, (self.view, self.pdf),
+                             lambda: self.surface().setFocus())
+        self.pdf.previewed.connect(self._on_previewed)
         self.notes.failed.connect(lambda message: self.message.emit(f"The note could not be saved: {message}"))
         self.view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.layer.at(at)))
         self.pdf_view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.pdf.note_at(at)))
@@ -146,11 +148,23 @@ class ReadingPane(CommentsRoom):
             self.reading.read.add(article_id)
             self.save_timer.start()
         if changed:
+            self.page = None  # until it is rendered: nothing of the last article is taken for this one's
             self.comments.show()
             self.comments.set_article(article_id)
             self.comments.set_notes([])
             self.fit_comments()
         self.render(neighbours, terms)
+        if changed and format_of(article_id) == "pdf" and not self.text_mode():
+            self.pdf.preview(article_id, theme.is_dark())
+
+    def _on_previewed(self, article_id: str) -> None:
+        """A PDF's pages laid out before its text is read: shown, at the place the reader left."""
+        if article_id != self.article_id or self.page is not None:
+            return
+        self.surfaces.setCurrentWidget(self.pdf_view)
+        self.text_mode_changed.emit(True, False)
+        self.pdf_view.set_scroll_fraction(self.reading.positions.get(article_id, 0.0) if self.reading else 0.0)
+        self._previewed = article_id
 
     def render(self, neighbours=(None, None), terms: Terms | None = None) -> None:
         if self.workers is None or self.article_id is None:
@@ -178,10 +192,11 @@ class ReadingPane(CommentsRoom):
         self.popup.hide()
         self.pdf_popup.hide()
         self._show(rendered)
+        previewed, self._previewed = self._previewed == rendered.article_id and self.showing_pages(), None
         fraction = self.reading.positions.get(rendered.article_id, 0.0) if self.reading else 0.0
-        QTimer.singleShot(0, lambda: self.surface().set_scroll_fraction(fraction) if seq == self.render_seq else None)
-        if self.find_bar.isVisible() and self.find_bar.field.text():
-            self._find(self.find_bar.field.text())
+        if not previewed:  # else the pages are where the reader has scrolled them meanwhile
+            QTimer.singleShot(0, lambda: self.surface().set_scroll_fraction(fraction) if seq == self.render_seq else None)
+        self.find_bar.refresh()
         self.notes.load(rendered.article_id)
 
     def _show(self, rendered: Rendered) -> None:
@@ -360,32 +375,6 @@ class ReadingPane(CommentsRoom):
     def recolor(self, note_id: int, color: str) -> None:
         self.highlight_color = color  # the next highlight takes the colour chosen last
         self.notes.set_color(note_id, color)
-
-    # ------------------------------------------------------------ find in the article
-
-    def show_find(self) -> None:
-        self.find_bar.open()
-        self._find(self.find_bar.field.text())
-
-    def _finder(self):
-        return self.pdf if self.showing_pages() else self.view
-
-    def _find(self, text: str) -> None:
-        self.find_bar.found(self._finder().find_all(text))
-
-    def step_find(self, forward: bool) -> None:
-        if not self.find_bar.isVisible():
-            self.show_find()
-            return
-        number = self._finder().step_find(forward)
-        if number:
-            self.find_bar.at(number, self._finder().match_count)
-
-    def close_find(self) -> None:
-        self.find_bar.hide()
-        self.view.clear_find()
-        self.pdf.clear_find()
-        self.surface().setFocus()
 
     def mark_unread(self) -> str | None:
         """Mark the open article unread (until it is opened again); its id, if one is open."""

@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from reader.library.sandbox import close_sandbox
+
 
 class Cancelled(Exception):
     """Raised inside a job to stop it early (the window is closing)."""
@@ -62,6 +64,7 @@ class Worker(QObject):
 
     @Slot()
     def shut_down(self) -> None:
+        close_sandbox()  # this thread's child, if it read or drew a file
         close = getattr(self.engine, "close", None)
         if close:
             try:
