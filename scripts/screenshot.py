@@ -5,10 +5,19 @@
 
 Options after the file name: --size WxH (the window, default 1280x800), --query TEXT
 (type a search, and open the article again from its results, its words marked), --notes
-(show All notes), --dark, --bare (the article alone: no notes, no selection).
+(show All notes), --dark, --bare (the article alone: no notes, no selection), --pdf FILE
+(that PDF as its pages, in a library of its own, with a highlight, a commented highlight
+and a selection with its buttons: the passages --passage TEXT, given three times, or the
+text's first sentences).
+
+    ... scripts/screenshot.py docs/screenshot-pdf.png --pdf ../shared/pdf/rust-gats-stabilization-push.pdf \
+        --passage "Where to start, where to start..." --passage "this is a very exciting post" \
+        --passage "Some people reading this"
 """
 
 import argparse
+import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -39,16 +48,26 @@ def main() -> int:
     parser.add_argument("--notes", action="store_true")
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--pdf", type=Path)
+    parser.add_argument("--passage", action="append", default=[])
     args = parser.parse_args()
     width, height = (int(x) for x in args.size.split("x"))
     data = Path(tempfile.mkdtemp(prefix="reader-shot-"))
-    window = build_window(sample_library(), data)
+    library = sample_library()
+    if args.pdf:
+        library = data / "library"
+        library.mkdir()
+        shutil.copy(args.pdf, library / args.pdf.name)
+    window = build_window(library, data)
     app = QApplication.instance()
     window.setGeometry(0, 0, width, height)
     window.show()
     window.activateWindow()
     if args.dark:
         window.look.set_theme("dark")
+
+    if args.pdf:
+        return pdf_stages(window, app, args)
 
     def stage_one():
         window.open_article(ARTICLE)
@@ -82,20 +101,54 @@ def main() -> int:
             window.reading.view.verticalScrollBar().setValue(0)
             window.reading.popup.show_by_selection()
 
+    return run_stages(window, app, args.target, [stage_one, stage_two, stage_three, stage_four])
+
+
+def pdf_stages(window, app, args) -> int:
+    """A PDF as its pages: a highlight, a highlight with its comment, a selection with its buttons."""
+    reading = window.reading
+
+    def passages() -> list[tuple[int, int]]:
+        text = reading.pdf_view.layout_.text.text
+        wanted = args.passage or [m.group() for m in re.finditer(r"[A-Z][^.!?]{20,80}[.!?]", text)][:3]
+        return [(text.index(p), text.index(p) + len(p)) for p in wanted]
+
+    def stage_one():
+        window.open_article(args.pdf.name)
+
+    def stage_two():
+        reading.pdf_view.select_text(*passages()[0])
+        reading.highlight_action.trigger()
+
+    def stage_three():
+        reading.pdf_view.select_text(*passages()[1])
+        reading.highlight_color = "green"
+        reading.comment_action.trigger()
+        reading.comments.editor.setPlainText("The motivating example: worth showing the team.")
+        reading.comments.submit()
+
+    def stage_four():
+        reading.pdf_view.select_text(*passages()[2])
+        reading.pdf_popup.show_by_selection()
+
+    return run_stages(window, app, args.target, [stage_one, stage_two, stage_three, stage_four])
+
+
+def run_stages(window, app, target: str, stages) -> int:
+    """Each stage a second after the last, then the screen saved to target (never hanging)."""
+
     def shoot():
         try:
             screen = QGuiApplication.primaryScreen()
             image = screen.grabWindow(0) if sys.platform.startswith("linux") and window.screen() else window.grab()
-            image.save(args.target)
+            image.save(target)
         finally:
             window.close()
             app.quit()
 
-    QTimer.singleShot(1500, stage_one)
-    QTimer.singleShot(2500, stage_two)
-    QTimer.singleShot(3500, stage_three)
-    QTimer.singleShot(4500, stage_four)
-    QTimer.singleShot(6000, shoot)
+    for n, stage in enumerate(stages):
+        QTimer.singleShot(1500 + 1000 * n, stage)
+    QTimer.singleShot(1500 + 1000 * len(stages) + 500, shoot)
     QTimer.singleShot(20000, app.quit)  # never hang
     app.exec()
     return 0

@@ -203,3 +203,26 @@ def test_the_pages_show_before_the_text_is_read_and_are_kept_when_it_comes(qtbot
     qtbot.waitUntil(lambda: window.reading.page is not None, timeout=WAIT)
     assert view.images[0][1] is drawn
     assert PASSAGE in view.layout_.text.text
+
+
+def test_the_place_in_a_pdf_is_remembered(qtbot, window, library, data):
+    """Scrolled to the second page, away to another article, back: the second page; and so
+    after the window is closed and opened again."""
+    view = open_pdf(qtbot, window)
+    view.verticalScrollBar().setValue(int(view.page_rect(1).top()) + 40)
+    assert view.visible_pages()[0] == 1
+    open_pdf(qtbot, window, "lemonde.pdf")
+    assert view.visible_pages()[0] == 0
+
+    def back_on_the_second_page(w):
+        w.open_article(PAPER)
+        qtbot.waitUntil(lambda: w.reading.page is not None and w.reading.article_id == PAPER, timeout=WAIT)
+        shown = w.reading.pdf_view
+        qtbot.waitUntil(lambda: shown.visible_pages()[0] == 1 and 1 in shown.images, timeout=WAIT)
+
+    back_on_the_second_page(window)
+    window.close()
+    again = open_window(qtbot, library, data, rows=2)
+    again.resize(1280, 900)
+    back_on_the_second_page(again)
+    again.close()

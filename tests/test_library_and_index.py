@@ -2,6 +2,8 @@
 
 import os
 import sys
+import threading
+import time
 
 import pytest
 from conftest import write
@@ -349,13 +351,21 @@ def test_a_quick_listing_of_many_files_is_made_by_worker_processes(library, data
     write_many(library, "firstversion")
     listed: list = []
     pids_seen: set[int] = set()
+    done = threading.Event()
 
-    def listing(infos):
-        listed.extend(infos)
-        pids_seen.update(worker_pids())
+    def watch():  # the listing workers (a worker may have gone by the time its rows arrive)
+        while not done.is_set() and len(listed) < MANY:
+            pids_seen.update(worker_pids())
+            time.sleep(0.002)
 
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     index = LibraryIndex(library_root(library), data)
-    report = index.update(listing=listing)
+    try:
+        report = index.update(listing=listed.extend)
+    finally:
+        done.set()
+        watcher.join()
     assert report.added == MANY
     quick = listed  # the quick pass only: what is listed early is not sent again by the full pass
     assert len(quick) == MANY

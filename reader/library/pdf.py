@@ -8,7 +8,8 @@ PDFium is C, so all of this runs in a sandbox child (reader.library.formats).
   the first page, else the file name made readable.
 - Authors from XMP dc:creator or /Author, split into people as front matter is; the date
   as the document gives it (XMP, else /CreationDate), the calendar date as written;
-  keywords as tags; the language detected from the text as for other articles.
+  keywords as tags; /Subject as summary; the language detected from the text as for
+  other articles.
 - A PDF without a text layer (a scan) is listed and shown as pages, with a warning that
   it cannot be searched; one that opens only with a password is listed with the reason.
 """
@@ -153,6 +154,7 @@ def _article(raw: RawPdf, data: bytes, article_id: str, metadata_only: bool) -> 
         authors=_authors(raw),
         date=_date(raw),
         tags=_keywords(raw),
+        summary=" ".join(valid_text(raw.info.get("Subject", "")).split())[:500],
         body="" if text is None else _body(text),
         text=plain,
         hash=content_hash(data),

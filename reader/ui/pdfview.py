@@ -13,6 +13,7 @@ words, multiplied in, so the type stays black. In the dark theme the pages are d
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections import OrderedDict
 
@@ -51,6 +52,8 @@ class PdfView(QAbstractScrollArea):
         self.asked: set[tuple[int, float]] = set()
         self.asked_chars: set[int] = set()
         self.layers: dict[str, list[Mark]] = {}
+        self._widest = 0.0  # the widest page's width, in points
+        self._placed: tuple[float | None, list[float]] = (None, [])  # the scale, and each page's top at it
         self._boxes: dict[tuple[int, int], list[QRectF]] = {}  # (start, end) -> rects in page points, by page
         self._anchor: tuple[int, int] | None = None  # where a selection started: (page, character)
         self._pressed = False
@@ -72,6 +75,8 @@ class PdfView(QAbstractScrollArea):
             self._boxes.clear()
             self.selection = None
         self.layout_, self.key = layout, key
+        self._widest = max((w for w, _ in layout.sizes), default=0.0) if layout else 0.0
+        self._placed = (None, [])
         self._relayout()
 
     def set_image(self, key: object, number: int, scale: float, image: QImage) -> None:
@@ -104,24 +109,33 @@ class PdfView(QAbstractScrollArea):
         """Pixels a point: the widest page as wide as the pane at zoom 0."""
         if not self.layout_ or not self.layout_.sizes:
             return 1.0
-        widest = max(w for w, _ in self.layout_.sizes) or 612.0
-        return max(0.1, (self.viewport().width() - 2 * MARGIN) / widest) * (1.1 ** self.zoom)
+        return max(0.1, (self.viewport().width() - 2 * MARGIN) / (self._widest or 612.0)) * (1.1 ** self.zoom)
 
     def page_rect(self, number: int) -> QRectF:
         """Where a page is, in document pixels (before scrolling)."""
-        scale = self.scale()
-        y = MARGIN + sum(h * scale + GAP for _, h in self.layout_.sizes[:number])
+        scale, tops = self._tops()
         width, height = self.layout_.sizes[number]
         x = max(MARGIN, (self._content_width() - width * scale) / 2)
-        return QRectF(x, y, width * scale, height * scale)
+        return QRectF(x, tops[number], width * scale, height * scale)
+
+    def _tops(self) -> tuple[float, list[float]]:
+        """The scale, and where each page starts at it (worked out once a scale: a
+        1,000-page document is asked where its pages are at every paint)."""
+        scale = self.scale()
+        if self._placed[0] != scale:
+            tops, y = [], float(MARGIN)
+            for _, height in self.layout_.sizes:
+                tops.append(y)
+                y += height * scale + GAP
+            self._placed = (scale, tops)
+        return self._placed
 
     def _content_width(self) -> float:
-        widest = max((w for w, _ in self.layout_.sizes), default=0) * self.scale()
-        return max(self.viewport().width(), widest + 2 * MARGIN)
+        return max(self.viewport().width(), self._widest * self.scale() + 2 * MARGIN)
 
     def _content_height(self) -> float:
-        scale = self.scale()
-        return 2 * MARGIN + sum(h * scale + GAP for _, h in self.layout_.sizes) - GAP
+        scale, tops = self._tops()
+        return tops[-1] + self.layout_.sizes[-1][1] * scale + MARGIN if tops else 2.0 * MARGIN
 
     def _relayout(self) -> None:
         if not self.layout_:
@@ -158,15 +172,16 @@ class PdfView(QAbstractScrollArea):
         bar.setValue(int(round(fraction * bar.maximum())))
 
     def visible_pages(self) -> list[int]:
-        if not self.layout_:
+        if not self.layout_ or not self.layout_.sizes:
             return []
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
-        return [n for n in range(len(self.layout_.sizes)) if self._overlaps(n, top, bottom)]
-
-    def _overlaps(self, number: int, top: float, bottom: float) -> bool:
-        rect = self.page_rect(number)
-        return rect.bottom() >= top and rect.top() <= bottom
+        scale, tops = self._tops()
+        first = max(0, bisect.bisect_right(tops, top) - 1)  # the page the top of the view is on (or the gap after it)
+        if tops[first] + self.layout_.sizes[first][1] * scale < top:
+            first += 1
+        last = bisect.bisect_right(tops, bottom)
+        return list(range(first, min(last, len(tops))))
 
     def _to_view(self, number: int, box: QRectF) -> QRectF:
         """A box in a page's points (y upwards) in the viewport's pixels."""
@@ -348,7 +363,10 @@ class PdfView(QAbstractScrollArea):
             self.selection = None
             self.set_layer("selection", [])
             return
-        start, end = min(a, b), max(a, b) + 1
+        self.select_text(min(a, b), max(a, b) + 1)
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select text[start:end] of the article, drawn as a selection is."""
         self.selection = (start, end)
         self.set_layer("selection", [Mark(start, end, self.palette().highlight().color().lighter(160))])
 
