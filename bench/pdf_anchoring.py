@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Highlights on PDFs finding their passage in a new version of the file.
 
-    .venv/bin/python bench/pdf_anchoring.py
+    .venv/bin/python bench/pdf_anchoring.py      # the table, and bench/out/pdf_anchoring.json
 
 ../shared/pdf/revisions: 20 real article revisions printed to PDF (A, then B, the same
 layout), 100 passages of A whose fate in B is known (42 same, 55 changed, 3 gone). Each
@@ -88,6 +88,12 @@ def main() -> None:
     print(f"\nre-anchoring: {1000 * elapsed / max(1, sum(ours.values())):.2f} ms a passage")
     for line in notes:
         print("  ", line)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "pdf_anchoring.json").write_text(json.dumps({
+        "ours": {f"{truth} {result}": n for (truth, result), n in sorted(ours.items())},
+        "markdown_hypothesis": {f"{truth} {result}": n for (truth, result), n in sorted(theirs.items())},
+        "ms_a_passage": 1000 * elapsed / max(1, sum(ours.values())), "notes": notes}, indent=2))
 
 
 if __name__ == "__main__":

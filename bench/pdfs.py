@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PDFs as the product reads them: text quality, speed, a library of 1,000, hostile files.
 
-    .venv/bin/python bench/pdfs.py                  # all four parts
+    .venv/bin/python bench/pdfs.py                  # all four parts, and bench/out/pdfs.json
     .venv/bin/python bench/pdfs.py quality speed    # some of them
     .venv/bin/python bench/pdfs.py library -n 300
 
@@ -94,7 +94,7 @@ def furniture_left(text: str, truth: str, furniture: list[str]) -> int:
 # ---------------------------------------------------------------- quality
 
 
-def quality() -> None:
+def quality() -> dict:
     manifest = json.loads((SHARED / "pdfs.json").read_text())["pdfs"]
     baselines = json.loads((SHARED / "baselines.json").read_text())
     rows: dict[str, list] = {}
@@ -117,7 +117,7 @@ def quality() -> None:
             rows.setdefault(key, []).append(scores)
     print(f"Text of {len(manifest)} real PDFs with known text (Levenshtein ratio / word F1; pypdf and pdfminer.six "
           "from baselines.json)\n")
-    print(f"| layout | PDFs | Article Reader | pypdfium2 raw | pypdf | pdfminer.six |")
+    print("| layout | PDFs | Article Reader | pypdfium2 raw | pypdf | pdfminer.six |")
     print("|---|---|---|---|---|---|")
     for key, scores in rows.items():
         means = [statistics.mean(s[i] for s in scores) for i in range(8)]
@@ -126,6 +126,9 @@ def quality() -> None:
     print(f"\nrunning header/footer lines left in the text: ours {totals['ours furniture']}, pypdfium2 raw "
           f"{totals['raw furniture']}; soft-hyphenated words whole wherever the truth has them: ours "
           f"{totals['ours whole']} of {totals['hyphenated']}, raw {totals['raw whole']}\n")
+    names = ("ours_lev", "ours_f1", "raw_lev", "raw_f1", "pypdf_lev", "pypdf_f1", "pdfminer_lev", "pdfminer_f1")
+    return {"by_layout": {key: dict(zip(names, (statistics.mean(s[i] for s in scores) for i in range(8))))
+                          for key, scores in rows.items()}, "counts": dict(totals)}
 
 
 # ---------------------------------------------------------------- speed
@@ -140,7 +143,7 @@ def timed(fn, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def speed(work: Path) -> None:
+def speed(work: Path) -> dict:
     sources = real_pdfs()
     ours(sources[0])  # the sandbox child started, PDFium loaded: what a running indexer has
     ratios, our_time, raw_time, pages = [], 0.0, 0.0, 0
@@ -157,6 +160,8 @@ def speed(work: Path) -> None:
           f"(median per file {statistics.median(ratios):.2f}×; small files pay the sandbox's round trip)")
     print(f"One PDF of 300 pages: Article Reader {book_ours:.2f} s ({300 / book_ours:.0f} pages/s), pypdfium2 "
           f"{book_raw:.2f} s ({300 / book_raw:.0f} pages/s): {book_ours / book_raw:.2f}×\n")
+    return {"pdfs": len(sources), "pages": pages, "ours_s": our_time, "raw_s": raw_time,
+            "median_ratio": statistics.median(ratios), "book_300_ours_s": book_ours, "book_300_raw_s": book_raw}
 
 
 # ---------------------------------------------------------------- a library of PDFs
@@ -200,7 +205,7 @@ def fts5_build(folder: Path, db: Path) -> tuple[float, float]:
     return time.perf_counter() - started, extracting
 
 
-def library(work: Path, count: int) -> None:
+def library(work: Path, count: int) -> dict:
     folder = work / "pdfs"
     pages = make_library(folder, count)
     data = work / "data"
@@ -213,12 +218,14 @@ def library(work: Path, count: int) -> None:
           f"peak memory {peak:.0f} MiB, {len(report.get('skipped', []))} skipped. pypdfium2's own text of the same "
           f"files in one process: {extracting:.1f} s ({pages / extracting:.0f} pages/s); SQLite FTS5 fed it: "
           f"{fts5:.1f} s in all ({wall / fts5:.2f}× ours/FTS5)\n")
+    return {"pdfs": count, "pages": pages, "megabytes": size, "index_s": wall, "peak_mib": peak,
+            "skipped": len(report.get("skipped", [])), "pypdfium2_text_s": extracting, "fts5_s": fts5}
 
 
 # ---------------------------------------------------------------- hostile files
 
 
-def hostile() -> None:
+def hostile() -> dict:
     from reader.library.article import NotAnArticle
     from reader.library.formats import parse_article
 
@@ -238,28 +245,34 @@ def hostile() -> None:
           ", ".join(f"{n} {what}" for what, n in outcomes.most_common()) +
           f"; none crashed or hung (slowest {slowest[1]}, {slowest[0]:.2f} s)")
     print("reasons: " + "; ".join(f"{why} ({n})" for why, n in reasons.most_common()) + "\n")
+    return {"files": len(files), "outcomes": dict(outcomes), "reasons": dict(reasons), "slowest": slowest}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", default=["quality", "speed", "library", "hostile"],
-                        choices=["quality", "speed", "library", "hostile"])
+    parser.add_argument("parts", nargs="*", metavar="PART", help="quality, speed, library, hostile (default: all)")
     parser.add_argument("-n", type=int, default=1000, help="PDFs in the library (default 1000)")
     args = parser.parse_args()
+    parts = args.parts or ["quality", "speed", "library", "hostile"]
+    if set(parts) - {"quality", "speed", "library", "hostile"}:
+        parser.error("the parts are quality, speed, library and hostile")
     if not SHARED.is_dir():
         print(f"no PDFs at {SHARED}", file=sys.stderr)
         return 1
-    work = Path(tempfile.mkdtemp(prefix="reader-pdfs-"))
+    work, results = Path(tempfile.mkdtemp(prefix="reader-pdfs-")), {}
     try:
-        for part in args.parts:
+        for part in parts:
             if part == "library":
-                library(work, args.n)
+                results[part] = library(work, args.n)
             elif part == "speed":
-                speed(work)
+                results[part] = speed(work)
             else:
-                globals()[part]()
+                results[part] = globals()[part]()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "pdfs.json").write_text(json.dumps(results, indent=2))
     return 0
 
 
