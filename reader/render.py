@@ -205,19 +205,24 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     if notice:
         head.append(f"<p class='edited'>✎ {html.escape(notice)}.</p>")
     body = article_body(article)
-    nav = []
-    if previous:
-        nav.append(f"<p class='nav'>Previous article: <a href='reader-nav:prev'>{html.escape(previous.title)}</a></p>")
-    if following:
-        nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
     # Where the related articles go once the searcher thread has found them (ui/related.py):
     # the article shows without waiting for them.
-    foot = f"<hr><p><a name='{RELATED_SLOT}'>\u200b</a></p>{''.join(nav)}"
+    foot = f"<hr><p><a name='{RELATED_SLOT}'>\u200b</a></p>{neighbours_html(previous, following)}"
     page = "".join(head) + "<div class='body'>" + body + "</div>" + foot
     shown = shown_text(body)
     header_hits = tuple((block, start, end) for block, text in marked for start, end in _spans(text, terms, article.lang))
     return Page(_rewrite(page, root, article.id), shown, len(head), notice, _spans(shown.flat, terms, article.lang),
                 header_hits, article.layout, article.hash)
+
+
+def neighbours_html(previous: Neighbour | None, following: Neighbour | None) -> str:
+    """The links to the previous and the next article, at the end of a page."""
+    nav = []
+    if previous:
+        nav.append(f"<p class='nav'>Previous article: <a href='reader-nav:prev'>{html.escape(previous.title)}</a></p>")
+    if following:
+        nav.append(f"<p class='nav'>Next article: <a href='reader-nav:next'>{html.escape(following.title)}</a></p>")
+    return "".join(nav)
 
 
 def _spans(text: str, terms: Terms | None, lang: str) -> tuple[tuple[int, int], ...]:

@@ -226,3 +226,33 @@ def test_the_place_in_a_pdf_is_remembered(qtbot, window, library, data):
     again.resize(1280, 900)
     back_on_the_second_page(again)
     again.close()
+
+
+def test_after_the_last_page_the_related_articles_and_the_next_one(qtbot, library, data):
+    """The page view ends as any article does: its related articles, then the link to the
+    next article in the list; a click on a related one opens it."""
+    from PySide6.QtTest import QTest
+
+    shutil.copy(PDFS / "rust-gats-stabilization-push.pdf", library / PAPER)
+    (library / "gats-notes.md").write_text(
+        "---\ntitle: Notes on generic associated types\ndate: 2020-01-01\n---\n\nGeneric associated types (GATs) "
+        "let a trait's associated types have generic parameters; the stabilization of GATs, their RFC 1598, "
+        "lifetimes in associated types, the LendingIterator and the tracking issue on GitHub.\n")
+    (library / "other.md").write_text("---\ntitle: Sourdough\ndate: 2021-01-01\n---\n\nFlour, water, salt.\n")
+    w = open_window(qtbot, library, data, rows=3)
+    w.resize(1280, 900)
+    view = open_pdf(qtbot, w)
+    footer = view.footer
+    qtbot.waitUntil(lambda: w.reading.related.answered == PAPER and "generic associated" in footer.text(),
+                    timeout=WAIT)
+    assert "Next article: <a href='reader-nav:next'>Sourdough" in footer.text()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: footer.isVisible() and view.viewport().rect().contains(footer.geometry().center()),
+                    timeout=WAIT)
+    line = footer.fontMetrics().height()
+    for y in range(line + 2, 3 * line, 3):  # the first related article's line, under the heading
+        QTest.mouseClick(footer, Qt.LeftButton, Qt.NoModifier, QPointF(12, y).toPoint())
+        if w.reading.article_id == "gats-notes.md":
+            break
+    qtbot.waitUntil(lambda: w.reading.article_id == "gats-notes.md", timeout=WAIT)
+    w.close()

@@ -46,7 +46,7 @@ class ArticleView(QTextBrowser):
         self.setFrameShape(QTextBrowser.NoFrame)
         # Passages are selected with Shift+arrows too, to be highlighted from the keyboard.
         self.setTextInteractionFlags(self.textInteractionFlags() | Qt.TextSelectableByKeyboard)
-        self.anchorClicked.connect(self._on_anchor)
+        self.anchorClicked.connect(self.follow)
         self.root: Path | None = None
         self.base_point_size = 12.0
         self.zoom = 0
@@ -148,7 +148,9 @@ class ArticleView(QTextBrowser):
 
     # ------------------------------------------------------------ links
 
-    def _on_anchor(self, url: QUrl) -> None:
+    def follow(self, url: QUrl) -> None:
+        """A link clicked on the page (or at the end of a PDF's pages): another article, a
+        neighbour, a web link (to the browser), a place in the page; nothing else."""
         scheme = url.scheme()
         if scheme == "reader-article":
             self.article_link.emit(unquote(url.path()))

@@ -17,11 +17,12 @@ import bisect
 from array import array
 from collections import OrderedDict
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QAbstractScrollArea
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel
 
-from reader.ui.pdfmarks import Mark, line_boxes, nearest_char
+from reader.ui.pdfmarks import Mark, line_boxes
+from reader.ui.pdfselection import TextSelection
 
 MARGIN = 16
 GAP = 12
@@ -31,12 +32,13 @@ MAX_PAGE_PIXELS = 40_000_000  # a page is never drawn bigger than this (a poster
 LAYERS = ("search", "highlights", "find", "selection", "flash")  # later drawn over earlier
 
 
-class PdfView(QAbstractScrollArea):
+class PdfView(TextSelection, QAbstractScrollArea):
     page_wanted = Signal(int, float)  # page (0-based), pixels a point
     chars_wanted = Signal(int)  # page (0-based)
     selection_made = Signal()  # the mouse let go of a selection
     clicked_at = Signal(int)  # a click that selected nothing, at this offset of the text (-1: none)
     menu_wanted = Signal(object, int)  # the context menu to add to, and the offset under the pointer
+    link_clicked = Signal(QUrl)  # a link after the last page (a related article, a neighbour)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,7 +63,10 @@ class PdfView(QAbstractScrollArea):
         self._ask_timer = QTimer(self, singleShot=True, interval=60)
         self._ask_timer.timeout.connect(self._ask_for_pages)
         self.verticalScrollBar().valueChanged.connect(lambda _: self._soon())
-        self.horizontalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
+        self.horizontalScrollBar().valueChanged.connect(lambda _: self._soon())
+        self.footer = QLabel(self.viewport(), objectName="pdfFooter", wordWrap=True, textFormat=Qt.RichText)
+        self.footer.linkActivated.connect(lambda href: self.link_clicked.emit(QUrl(href)))
+        self.footer.hide()
 
     # ------------------------------------------------------------ the document
 
@@ -74,6 +79,8 @@ class PdfView(QAbstractScrollArea):
             self.asked_chars.clear()
             self._boxes.clear()
             self.selection = None
+            self.footer.clear()
+            self.footer.hide()
         self.layout_, self.key = layout, key
         self._widest = max((w for w, _ in layout.sizes), default=0.0) if layout else 0.0
         self._placed = (None, [])
@@ -135,13 +142,32 @@ class PdfView(QAbstractScrollArea):
 
     def _content_height(self) -> float:
         scale, tops = self._tops()
-        return tops[-1] + self.layout_.sizes[-1][1] * scale + MARGIN if tops else 2.0 * MARGIN
+        pages = tops[-1] + self.layout_.sizes[-1][1] * scale + MARGIN if tops else 2.0 * MARGIN
+        return pages + (self.footer.height() + 2 * GAP if self.footer.isVisible() else 0)
+
+    def set_footer(self, html: str) -> None:
+        """What follows the last page, as on any article: the related articles and the links
+        to the previous and next ones."""
+        self.footer.setText(html)
+        self.footer.setVisible(bool(html))
+        self._relayout()
+
+    def _place_footer(self) -> None:
+        if not self.footer.isVisible() or not self.layout_ or not self.layout_.sizes:
+            return
+        scale, tops = self._tops()
+        width = int(min(self._widest * scale, 760))
+        self.footer.resize(width, self.footer.heightForWidth(width))
+        bottom = tops[-1] + self.layout_.sizes[-1][1] * scale + 2 * GAP
+        x = (self._content_width() - width) / 2 - self.horizontalScrollBar().value()
+        self.footer.move(int(x), int(bottom - self.verticalScrollBar().value()))
 
     def _relayout(self) -> None:
         if not self.layout_:
             self.verticalScrollBar().setRange(0, 0)
             self.viewport().update()
             return
+        self._place_footer()
         bar = self.verticalScrollBar()
         bar.setPageStep(self.viewport().height())
         bar.setSingleStep(40)
@@ -164,12 +190,24 @@ class PdfView(QAbstractScrollArea):
         self.set_scroll_fraction(fraction)
 
     def scroll_fraction(self) -> float:
-        bar = self.verticalScrollBar()
-        return bar.value() / bar.maximum() if bar.maximum() else 0.0
+        """Where the reader is, as (page + the part of it above the top of the view) / pages:
+        the same page and place at any zoom, whatever follows the last page."""
+        if not self.layout_ or not self.layout_.sizes:
+            return 0.0
+        scale, tops = self._tops()
+        top = self.verticalScrollBar().value()
+        page = max(0, bisect.bisect_right(tops, top) - 1)
+        within = (top - tops[page]) / (self.layout_.sizes[page][1] * scale + GAP)
+        return (page + min(within, 1.0)) / len(tops)
 
     def set_scroll_fraction(self, fraction: float) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(int(round(fraction * bar.maximum())))
+        if not self.layout_ or not self.layout_.sizes:
+            return
+        scale, tops = self._tops()
+        place = max(0.0, fraction) * len(tops)
+        page = min(int(place), len(tops) - 1)
+        within = place - page
+        self.verticalScrollBar().setValue(int(round(tops[page] + within * (self.layout_.sizes[page][1] * scale + GAP))))
 
     def visible_pages(self) -> list[int]:
         if not self.layout_ or not self.layout_.sizes:
@@ -196,6 +234,7 @@ class PdfView(QAbstractScrollArea):
 
     def _soon(self) -> None:
         self._ask_timer.start()
+        self._place_footer()
         self.viewport().update()
 
     def _ask_for_pages(self) -> None:
@@ -303,101 +342,6 @@ class PdfView(QAbstractScrollArea):
         y = rect.y() if not boxes else self._to_view(page, boxes[0]).top() + self.verticalScrollBar().value()
         self.verticalScrollBar().setValue(int(y - self.viewport().height() / 3))
         return True
-
-    # ------------------------------------------------------------ pointing at text
-
-    def char_at(self, point: QPoint) -> tuple[int, int] | None:
-        """(page, character) nearest a point of the viewport, on a page whose characters are here."""
-        for number in self.visible_pages():
-            rect = self._to_view(number, QRectF(0, 0, *self.layout_.sizes[number]))
-            if not rect.contains(QPointF(point)) or number not in self.chars:
-                continue
-            scale = self.scale()
-            x = (point.x() - rect.left()) / scale
-            y = self.layout_.sizes[number][1] - (point.y() - rect.top()) / scale
-            return number, nearest_char(self.chars[number][1], x, y)
-        return None
-
-    def offset_at(self, point: QPoint) -> int:
-        found = self.char_at(point)
-        return self._offset(found) if found else -1
-
-    def _offset(self, place: tuple[int, int], forward: bool = True) -> int:
-        page, char = place
-        chars = self.chars.get(page, ("", array("f")))[0]
-        for step in range(0, max(1, len(chars))):
-            candidate = char + step if forward else char - step
-            offset = self.layout_.offset_of(page, candidate)
-            if offset is not None:
-                return offset
-        return -1
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.LeftButton:
-            self._anchor = self.char_at(event.position().toPoint())
-            self._pressed = True
-            self.selection = None
-            self.set_layer("selection", [])
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._pressed and self._anchor is not None:
-            here = self.char_at(event.position().toPoint())
-            if here is not None:
-                self._select(self._anchor, here)
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() != Qt.LeftButton:
-            return
-        self._pressed = False
-        if self.selection:
-            self.selection_made.emit()
-        else:
-            self.clicked_at.emit(self.offset_at(event.position().toPoint()))
-
-    def _select(self, first: tuple[int, int], second: tuple[int, int]) -> None:
-        a, b = self._offset(first), self._offset(second)
-        if a < 0 or b < 0 or a == b:
-            self.selection = None
-            self.set_layer("selection", [])
-            return
-        self.select_text(min(a, b), max(a, b) + 1)
-
-    def select_text(self, start: int, end: int) -> None:
-        """Select text[start:end] of the article, drawn as a selection is."""
-        self.selection = (start, end)
-        self.set_layer("selection", [Mark(start, end, self.palette().highlight().color().lighter(160))])
-
-    def clear_selection(self) -> None:
-        self.selection = None
-        self.set_layer("selection", [])
-
-    def selection_rects(self) -> tuple[QRectF, QRectF] | None:
-        """The first and the last box of the selection, in the viewport (where the small
-        Highlight and Comment buttons go)."""
-        if not self.selection:
-            return None
-        boxes = [(page, rect) for page, rects in sorted(self.boxes(*self.selection).items()) for rect in rects]
-        if not boxes:
-            return None
-        return self._to_view(*boxes[0]), self._to_view(*boxes[-1])
-
-    def contextMenuEvent(self, event) -> None:
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu(self)
-        copy = menu.addAction("&Copy", self.copy)
-        copy.setEnabled(bool(self.selection))
-        self.menu_wanted.emit(menu, self.offset_at(event.pos()))
-        menu.exec(event.globalPos())
-        menu.deleteLater()
-
-    def copy(self) -> None:
-        if self.selection and self.layout_:
-            start, end = self.selection
-            QGuiApplication.clipboard().setText(self.layout_.text.text[start:end])
 
     def keyPressEvent(self, event) -> None:
         bar = self.verticalScrollBar()

@@ -22,7 +22,7 @@ from reader.notes.anchoring import quote_at
 from reader.notes.annotations import edit_notice
 from reader.notes.reading import ReadingState
 from reader.notes.store import COLORS, Note
-from reader.render import Neighbour, Page, article_css, article_page, message_html
+from reader.render import Neighbour, Page, article_css, article_page, message_html, neighbours_html
 from reader.search.snippets import Terms
 from reader.service import ReaderService
 from reader.ui import searchmarks, theme
@@ -115,6 +115,7 @@ class ReadingPane(CommentsRoom):
         self.find_bar.attach(lambda: self.pdf if self.showing_pages() else self.view, (self.view, self.pdf),
                              lambda: self.surface().setFocus())
         self.pdf.previewed.connect(self._on_previewed)
+        self.pdf_view.link_clicked.connect(self.view.follow)
         self.notes.failed.connect(lambda message: self.message.emit(f"The note could not be saved: {message}"))
         self.view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.layer.at(at)))
         self.pdf_view.menu_wanted.connect(lambda menu, at: self._extend_menu(menu, self.pdf.note_at(at)))
@@ -210,7 +211,10 @@ class ReadingPane(CommentsRoom):
             self.pdf.show(rendered.article_id, page, dark)
             self.pdf.mark_search(page, dark)
             self.layer.set_page(None)
-            self.related.forget()
+            neighbours = neighbours_html(*self._render_args[0])
+            self.pdf_view.set_footer(neighbours)
+            self.related.ask(self.workers, rendered.article_id, dark,
+                             lambda related: self.pdf_view.set_footer(f"{related}{neighbours}"))
             return
         self.pdf.clear()
         self.view.show_html(page.html, article_css(dark))

@@ -4,6 +4,8 @@ keeps for them before the previous/next links (reader.render.RELATED_SLOT)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from reader.render import RELATED_SLOT, related_html
@@ -23,26 +25,31 @@ class RelatedLinks:
         self.seq += 1
         self.shown, self.article_id, self.answered = [], None, None
 
-    def ask(self, workers: Workers | None, article_id: str, dark: bool) -> None:
-        """Find the article's related articles and show them in the page on screen."""
+    def ask(self, workers: Workers | None, article_id: str, dark: bool,
+            place: Callable[[str], None] | None = None) -> None:
+        """Find the article's related articles and show them in the page on screen (or give
+        their HTML to place: the end of a PDF's pages)."""
         self.forget()
         if workers is None:
             return
         seq = self.seq
         workers.call(workers.searcher, lambda svc: svc.related(article_id),
-                     lambda found: self._show(seq, article_id, found, dark), stale=lambda: seq != self.seq)
+                     lambda found: self._show(seq, article_id, found, dark, place), stale=lambda: seq != self.seq)
 
-    def _show(self, seq: int, article_id: str, found: list, dark: bool) -> None:
+    def _show(self, seq: int, article_id: str, found: list, dark: bool, place) -> None:
         if seq != self.seq:
             return
         self.answered = article_id
         if not found:
             return
-        cursor = _slot(self.view.document())
-        if cursor is None:
+        cursor = _slot(self.view.document()) if place is None else None
+        if cursor is None and place is None:
             return
         self.shown, self.article_id = list(found), article_id
-        cursor.insertHtml(related_html(found, dark))
+        if place is not None:
+            place(related_html(found, dark))
+        else:
+            cursor.insertHtml(related_html(found, dark))
 
 
 def _slot(document: QTextDocument) -> QTextCursor | None:
