@@ -102,7 +102,13 @@ def quality() -> dict:
     for entry in manifest:
         path = SHARED / entry["file"]
         truth = (SHARED / entry["truth"]).read_text()
-        mine, (raw, _) = ours(path).text, raw_text(path)
+        article, (raw, _) = ours(path), raw_text(path)
+        mine = article.text
+        totals.update({f"cleaned: {what}": n for what, n in article.layout.text.cleaned.items()})
+        paragraphs = {" ".join(p.split()) for p in re.split(r"\n\s*\n", truth) if p.strip()}
+        totals["paragraphs"] += len(paragraphs)
+        totals["paragraphs as the truth has them"] += sum(" ".join(b.text.split()) in paragraphs
+                                                          for b in article.layout.text.blocks)
         hyphenated = entry.get("hyphenated") or {}
         totals["ours furniture"] += furniture_left(mine, truth, entry["furniture"])
         totals["raw furniture"] += furniture_left(raw, truth, entry["furniture"])
@@ -125,7 +131,10 @@ def quality() -> dict:
         print(f"| {key} | {len(scores)} | " + " | ".join(cells) + " |")
     print(f"\nrunning header/footer lines left in the text: ours {totals['ours furniture']}, pypdfium2 raw "
           f"{totals['raw furniture']}; soft-hyphenated words whole wherever the truth has them: ours "
-          f"{totals['ours whole']} of {totals['hyphenated']}, raw {totals['raw whole']}\n")
+          f"{totals['ours whole']} of {totals['hyphenated']}, raw {totals['raw whole']}; paragraphs exactly as the "
+          f"truth has them: {totals['paragraphs as the truth has them']} of {totals['paragraphs']}")
+    print("what the cleaning did: " + ", ".join(f"{what[9:]} {n}" for what, n in sorted(totals.items())
+                                                 if what.startswith("cleaned: ")) + "\n")
     names = ("ours_lev", "ours_f1", "raw_lev", "raw_f1", "pypdf_lev", "pypdf_f1", "pdfminer_lev", "pdfminer_f1")
     return {"by_layout": {key: dict(zip(names, (statistics.mean(s[i] for s in scores) for i in range(8))))
                           for key, scores in rows.items()}, "counts": dict(totals)}
