@@ -60,6 +60,70 @@ def answers(index, queries: list[str]) -> dict:
     return out
 
 
+SHAPES = [  # query shapes beyond the benchmark's mix, for the whole-column scoring check
+    "{a} OR {b}", "{a} -{b}", "-{a}", "{a} {b} {c}", "({a} OR {b}) {c}", "title:{a} OR body:{b}",
+    "{p}* {b}", "{a} date:>2015-01-01", "date:2012..2016", "minutes:<3 {a}", "{a} minutes:>2",
+    "tag:{t}", "{a} tag:{t}", "path:{f}", "lang:en {a}", '"{a} {b}" OR {c}', "{a}~ {b}", "{a} -tag:{t}",
+    "{many}",  # an OR of 25 words: past 24, one array union instead of a tree
+]
+
+
+def scoring_answers(index, queries: list[str], columns: bool, limit: int = 60) -> dict:
+    """What each query gives, scored a column at a time or by Whoosh's collector: the
+    total and the top `limit` (id, raw score) by relevance, and by date (id, date number).
+    Also, under "unsupported", the queries the columns handed back to Whoosh."""
+    from reader.search.column_scoring import Unsupported, ranked_columns
+    from reader.search.compiler import compile_query
+    from reader.search.hits import CountingTopCollector, _ranked_by_whoosh
+
+    searcher = index.searcher()
+    ids = lambda found: [(searcher.stored_fields(d)["id"], s) for d, s in found]  # noqa: E731
+    out: dict = {"unsupported": []}
+    for text in queries:
+        compiled = compile_query(text, searcher.reader(), index.vocabulary(), index.languages())
+        answer = []
+        for sort in ("relevance", "date"):
+            if columns:
+                try:
+                    total, found = ranked_columns(searcher, compiled.query, CountingTopCollector(limit), limit, sort)
+                except Unsupported:
+                    out["unsupported"].append(text)
+                    total, found = _ranked_by_whoosh(searcher, compiled, limit, sort)
+            else:
+                total, found = _ranked_by_whoosh(searcher, compiled, limit, sort)
+            answer.append((total, ids(found)))
+        out[text] = answer
+    return out
+
+
+def scoring_differences(columns: dict, whoosh: dict) -> list[str]:
+    """The queries whose whole-column answers are not Whoosh's, bit for bit."""
+    found = []
+    for text, answer in whoosh.items():
+        if text == "unsupported":
+            continue
+        for sort, (total, top), (their_total, their_top) in zip(("relevance", "date"), columns[text], answer):
+            if total != their_total:
+                found.append(f"{text} ({sort}): {total} matches, Whoosh {their_total}")
+            elif [i for i, _ in top] != [i for i, _ in their_top]:
+                found.append(f"{text} ({sort}): another order or other hits")
+            elif [s for _, s in top] != [s for _, s in their_top]:
+                worst = max(abs(a - b) / max(abs(b), 1e-300) for (_, a), (_, b) in zip(top, their_top))
+                found.append(f"{text} ({sort}): scores differ, at most {worst:.2e} relative")
+    return found
+
+
+def shaped_queries(words: list[str], tags: list[str], folders: list[str], count: int = 3) -> list[str]:
+    """SHAPES filled with the library's own words, tags and folders."""
+    out = []
+    for n in range(count):
+        a, b, c = words[n % len(words)], words[(n + 7) % len(words)], words[(n + 13) % len(words)]
+        t, f = tags[n % len(tags)] if tags else "none", folders[n % len(folders)] if folders else "none"
+        many = " OR ".join(words[(n + k) % len(words)] for k in range(25))
+        out += [shape.format(a=a, b=b, c=c, p=a[:3], t=t, f=f, many=many) for shape in SHAPES]
+    return out
+
+
 def differences(ours: dict, stock: dict) -> list[str]:
     """The queries whose answers differ, each with what differs first."""
     found = []

@@ -169,6 +169,29 @@ class ColumnarTermsReader(base.TermsReader):
             self._postings.close()
 
 
+def doc_frequencies(reader, fieldname: str, texts) -> dict[str, int]:
+    """How many documents (deleted ones too, as Whoosh counts) hold each of the terms in the
+    field, over every segment: for a columnar field, a slice of its starts a term, not
+    Whoosh's per-term lookup through each segment's readers (a prefix asks it of up to 64
+    stems in six fields)."""
+    counts = dict.fromkeys(texts, 0)
+    for leaf, _ in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        if isinstance(terms, ColumnarTermsReader) and fieldname in terms.columnar:
+            arrays = terms.fields.get(fieldname)
+            if arrays is None:
+                continue
+            starts = arrays.starts
+            for text in counts:
+                number = arrays.number(text.encode("utf-8"))
+                if number is not None:
+                    counts[text] += starts[number + 1] - starts[number]
+        else:
+            for text in counts:
+                counts[text] += leaf.doc_frequency(fieldname, text)
+    return counts
+
+
 def float32(value) -> float:
     """W3 stores a term's total and highest weight as 32-bit floats: so must we, to score alike."""
     return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
@@ -274,7 +297,8 @@ def _view(data: memoryview, kind: str, offset: int, count: int):
 
 class ArrayMatcher(LeafMatcher):
     """One term's postings in one segment, read from the columns: the documents and
-    frequencies as lists (stepping a list is Python's fastest), positions on demand."""
+    frequencies as lists when Whoosh steps them (stepping a list is Python's fastest),
+    positions on demand."""
 
     def __init__(self, arrays: FieldArrays, number: int, format_, term, scorer, position: int = 0):
         self.arrays = arrays
@@ -284,11 +308,18 @@ class ArrayMatcher(LeafMatcher):
         self.scorer = scorer
         self._start = int(arrays.starts[number])
         self._end = int(arrays.starts[number + 1])
-        self._ids = arrays.docs[self._start:self._end].tolist()
-        self._freqs = arrays.freqs[self._start:self._end].tolist()
         self._boost = arrays.boost
         self._places: list[int] | None = None
         self._i = position
+
+    def __getattr__(self, name):
+        # The lists are made on first use: a search scored a column at a time
+        # (reader.index.matcher_arrays) reads the arrays and never steps them.
+        if name not in ("_ids", "_freqs"):
+            raise AttributeError(name)
+        self._ids = self.arrays.docs[self._start:self._end].tolist()
+        self._freqs = self.arrays.freqs[self._start:self._end].tolist()
+        return self.__dict__[name]
 
     def copy(self):
         return ArrayMatcher(self.arrays, self.number, self.format, self._term, self.scorer, self._i)
@@ -334,8 +365,9 @@ class ArrayMatcher(LeafMatcher):
         numbers within the term) begin, and how many each has: for phrases."""
         import numpy as np
 
-        starts = np.asarray(self._position_starts(), dtype=np.int64)
-        return starts[postings], self.arrays.array("freqs")[self._start:self._end][postings]
+        freqs = self.arrays.array("freqs")[self._start:self._end]
+        ends = np.cumsum(freqs, dtype=np.int64) + self.arrays.term_position_start(self.number)
+        return (ends - freqs)[postings], freqs[postings]
 
     def positions(self) -> list[int]:
         """Where the term occurs in the current document."""
@@ -377,3 +409,4 @@ class ArrayMatcher(LeafMatcher):
 
     def score(self):
         return self.scorer.score(self) if self.scorer else self.weight()
+

@@ -5,9 +5,10 @@ then their positions compared in Python in every document that has all the words
 (55,000 candidates for the benchmark's phrases of two common words). Over columns the
 same answer is set arithmetic on arrays: the documents that hold every word, then the
 keys (document, position − the word's offset in the phrase) that every word shares.
-Each document found is then scored by moving the words' own matchers to it and adding
-their scores as Whoosh's intersection does, so results are the same to the last bit
-(the differential test in tests/test_columnar.py checks them against Whoosh's matcher).
+Each document found is then scored by its words' own scores (their matchers worked out as
+arrays: reader.index.matcher_arrays), added in the order of Whoosh's intersection tree, so
+results are the same to the last bit (the differential tests in tests/test_columnar.py and
+tests/test_column_scoring.py check them against Whoosh's matchers).
 The array work itself is columnar.phrase_docs.
 """
 
@@ -33,18 +34,29 @@ class ColumnarPhrase(wq.Phrase):
                 return matching.NullMatcher()
             terms.append(wq.Term(self.fieldname, text))
         # Here, not at the top: the window imports the query side at launch, numpy not yet.
-        from reader.index.columnar import ArrayMatcher, phrase_docs
+        import numpy as np
+
+        from reader.index.codec import ArrayMatcher
+        from reader.index.columnar import phrase_docs
+        from reader.index.list_matchers import ColumnListMatcher
+        from reader.index.matcher_arrays import SegmentArrays
 
         matchers = [term.matcher(searcher, context) for term in terms]
         leaves = [_leaf(m, ArrayMatcher) for m in matchers]
         if any(leaf is None for leaf, _ in leaves):
             return super().matcher(searcher, context)
+        found = phrase_docs([leaf for leaf, _ in leaves]).astype(np.int64)
         deleted = frozenset().union(*(gone for _, gone in leaves))
-        found = [doc for doc in phrase_docs([leaf for leaf, _ in leaves]).tolist() if doc not in deleted]
-        if not found:
+        if deleted:
+            found = found[~np.isin(found, np.fromiter(deleted, dtype=np.int64))]
+        if not found.size:
             return matching.NullMatcher()
-        scores = [_tree_score(matchers, doc) for doc in found]
-        result = matching.ListMatcher(found, weights=scores)
+        arrays = SegmentArrays(reader, scored=True)
+        word_scores = []
+        for m in matchers:
+            docs, scores = arrays.evaluate(m)
+            word_scores.append(scores[np.searchsorted(docs, found)])
+        result = ColumnListMatcher(found, _tree_sum(word_scores))
         return result if self.boost == 1.0 else matching.WrappingMatcher(result, boost=self.boost)
 
 
@@ -55,11 +67,9 @@ def _leaf(matcher, columns: type) -> tuple[object | None, frozenset]:
     return (inner if isinstance(inner, columns) else None), deleted
 
 
-def _tree_score(matchers: list, doc: int) -> float:
-    """The words' scores at doc, added in the order of Whoosh's binary intersection tree."""
-    if len(matchers) == 1:
-        matcher = matchers[0]
-        matcher.skip_to(doc)
-        return matcher.score()
-    half = len(matchers) // 2
-    return _tree_score(matchers[:half], doc) + _tree_score(matchers[half:], doc)
+def _tree_sum(scores: list):
+    """The words' scores added in the order of Whoosh's binary intersection tree."""
+    if len(scores) == 1:
+        return scores[0]
+    half = len(scores) // 2
+    return _tree_sum(scores[:half]) + _tree_sum(scores[half:])

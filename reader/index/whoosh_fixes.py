@@ -135,6 +135,15 @@ def unfiltered(matcher) -> tuple[object, frozenset[int]]:
     return matcher, frozenset()
 
 
+def deleted_documents(reader):
+    """A segment's deleted documents, as a numpy array."""
+    import numpy as np  # here: checking an index (every launch) needs no numpy
+
+    found = reader.deleted_docs_set  # a method of Whoosh's reader, a set once cached
+    found = found() if callable(found) else found
+    return np.fromiter(found, dtype=np.int64, count=len(found))
+
+
 def posting_ids(reader, fieldname: str, text: str) -> set[int]:
     """The live document numbers of one term in one segment, read a block at a time:
     Whoosh's all_ids() steps posting by posting in Python (~5 µs each)."""

@@ -10,10 +10,10 @@ from itertools import islice, product
 
 from whoosh import matching, query as wq
 
-from reader.index import whoosh_fixes
+from reader.index.codec import doc_frequencies
 from reader.index.phrase_matching import ColumnarPhrase
 from reader.index.schema import date_number, folder_key
-from reader.search.filters import Marks, NumberRange, marked_query, no_marks
+from reader.search.filters import DateSpan, Marks, NumberRange, marked_query, no_marks
 from reader.search.query import (
     FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, has_words, parse, positive_words,
 )
@@ -73,19 +73,22 @@ class AnyTerm(wq.Query):
         return self.size
 
     def matcher(self, searcher, context=None):
+        import numpy as np  # here: the window imports the compiler at launch, numpy later
+
+        from reader.index.list_matchers import ColumnListMatcher
+        from reader.index.matcher_arrays import term_mask
+
         reader = searcher.reader()
-        weights: dict[int, float] = {}
+        total = np.zeros(reader.doc_count_all(), dtype=np.float64)
+        present = np.zeros(reader.doc_count_all(), dtype=bool)
         for fieldname, boost, texts in self.fields:
-            found: set[int] = set()
-            for text in texts:
-                if (fieldname, text) in reader:
-                    found |= whoosh_fixes.posting_ids(reader, fieldname, text)
-            for docnum in found:
-                weights[docnum] = weights.get(docnum, 0.0) + boost
-        if not weights:
+            holding = term_mask(reader, fieldname, texts)
+            np.add(total, boost, out=total, where=holding)  # 0.0 + the boosts of the fields with one, in field order
+            present |= holding
+        docs = np.flatnonzero(present)
+        if not docs.size:
             return matching.NullMatcher()
-        ids = sorted(weights)
-        return matching.ListMatcher(ids, weights=[weights[i] for i in ids])
+        return ColumnListMatcher(docs.astype(np.int64), total[docs])
 
 
 @dataclass
@@ -104,10 +107,12 @@ class Compiled:
         return self.by_lang.get(lang or ENGLISH, self.highlight)
 
 
-def word_frequency(reader, word: str) -> int:
-    """How many articles have the word (by its stem, in title or body): for ranking."""
-    term = stem(word)
-    return reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
+def word_frequencies(reader, found: list[str]) -> dict[str, int]:
+    """How many articles have each word (by its stem, in title or body): for ranking."""
+    stems = {word: stem(word) for word in found}
+    body = doc_frequencies(reader, "body", set(stems.values()))
+    title = doc_frequencies(reader, "title", set(stems.values()))
+    return {word: body[term] + title[term] for word, term in stems.items()}
 
 
 class Compiler:
@@ -142,7 +147,7 @@ class Compiler:
         if isinstance(node, DateRange):
             low = date_number(node.start) if node.start else None
             high = date_number(node.end) if node.end else None
-            return wq.NumericRange("date", low, high)
+            return DateSpan(low or None, high or None)
         if isinstance(node, Minutes):
             return NumberRange("minutes", node.low, node.high)
         if isinstance(node, Mark):
@@ -179,7 +184,8 @@ class Compiler:
         else:
             found = self.vocabulary.within(folded, word.distance, MAX_EXPANSION_WORDS)
         if len(found) > MAX_EXPANSION_STEMS:
-            found.sort(key=lambda t: -word_frequency(self.reader, t))
+            frequency = word_frequencies(self.reader, found)
+            found.sort(key=lambda t: -frequency[t])
             found = found[:MAX_EXPANSION_STEMS]
         return sorted(found)
 
@@ -274,7 +280,7 @@ class Compiler:
     def _any_term(self, targets, stems: list[str]) -> AnyTerm | None:
         fields, size = [], 0
         for fieldname in targets:
-            counts = {s: n for s in stems if (n := self.reader.doc_frequency(fieldname, s))}
+            counts = {s: n for s, n in doc_frequencies(self.reader, fieldname, stems).items() if n}
             if counts:
                 boost = self.reader.schema[fieldname].format.field_boost  # title 3, authors and tags 1.5
                 fields.append((fieldname, boost, tuple(sorted(counts))))
@@ -351,5 +357,6 @@ def _nearest_word(folded: str, reader, vocabulary: Vocabulary) -> str | None:
             break  # two edits on a short word reach too many unrelated words
         candidates = [t for t in vocabulary.within(folded, distance) if t != folded]
         if candidates:
-            return max(candidates, key=lambda t: (word_frequency(reader, t), t))
+            frequency = word_frequencies(reader, candidates)
+            return max(candidates, key=lambda t: (frequency[t], t))
     return None

@@ -1,6 +1,6 @@
 """Filters answered as lists of documents: the reader's own marks on articles (read, with
-notes, with highlights, edited since annotated: ``is:unread``, ``has:notes``…) and the
-reading time (``minutes:<10``), as parts of a Whoosh query.
+notes, with highlights, edited since annotated: ``is:unread``, ``has:notes``…), the
+reading time (``minutes:<10``) and dates (``date:2015``), as parts of a Whoosh query.
 
 A filter is a sorted list of a segment's documents, kept per segment reader for the
 same question (typing a query asks the same is:unread at every keystroke), and stepped
@@ -18,13 +18,12 @@ posting list: the count is that of the whole library, not of a page of hits.
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left
 from collections.abc import Callable
 
 from whoosh import matching, query as wq
-from whoosh.matching import ReadTooFar
 
 from reader.index import whoosh_fixes
+from reader.index.list_matchers import SortedListMatcher
 
 Marks = Callable[[str], frozenset[str]]  # a mark's name -> the ids of the articles that carry it
 
@@ -146,14 +145,63 @@ class NumberRange(Listed):
         return sorted(found)
 
 
-class SortedListMatcher(matching.ListMatcher):
-    """Whoosh's ListMatcher, skipping by bisection (its own steps one by one)."""
+class DateSpan(Listed):
+    """The dated articles whose date is within bounds (date numbers, inclusive; None open),
+    read from every document's sortdate at once. Whoosh's NumericRange is an OR of up to
+    ~15 tiered term ranges, each a union walked in Python (8 ms at 10,000 articles).
+    Scored as Whoosh's constant-score range is: 1.0 a match."""
 
-    def skip_to(self, id):
-        if not self.is_active():
-            raise ReadTooFar
-        if id > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id, self._i)
+    def __init__(self, low: int | None, high: int | None):
+        self.low, self.high = low, high
+
+    def key(self) -> tuple:
+        return ("date", self.low, self.high)
+
+    def __repr__(self):
+        return f"DateSpan({self.low}..{self.high})"
+
+    def estimate_size(self, ixreader):
+        return ixreader.doc_count()
+
+    def find(self, reader) -> list[int]:
+        import numpy as np  # here: the window imports the query side at launch
+
+        dates = sort_dates(reader)
+        wanted = dates > 0  # 0: an article without a date
+        if self.low is not None:
+            wanted &= dates >= self.low
+        if self.high is not None:
+            wanted &= dates <= self.high
+        if reader.has_deletions():
+            wanted[whoosh_fixes.deleted_documents(reader)] = False
+        return np.flatnonzero(wanted).tolist()
+
+
+_dates_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def sort_dates(reader):
+    """Every document's date number (0: none) in one segment, as a numpy array, from its
+    sortdate column (kept per segment reader)."""
+    found = _dates_of.get(reader)
+    if found is None:
+        import numpy as np
+
+        doccount = reader.doc_count_all()
+        found = np.zeros(doccount, dtype=np.int64)
+        if reader.has_column("sortdate"):
+            column = reader.column_reader("sortdate", translate=False)
+            raw = getattr(column, "_dbfile", None)
+            if raw is not None and getattr(column, "_typecode", "") == "i":
+                # The column's bytes as they lie in the file (big-endian int32); past the
+                # last document written, the column's default.
+                count = min(column._count, doccount)
+                found[:count] = np.frombuffer(raw.get(column._basepos, 4 * count), dtype=">i4")
+                found[count:] = column._default
+            else:
+                found[:] = [column[n] for n in range(doccount)]
+        _dates_of[reader] = found
+    return found
 
 
 def marked_query(name: str, without: bool, marks: Marks):

@@ -63,22 +63,36 @@ class CountingTopCollector(collectors.TopCollector):
 
 
 def ranked(searcher, compiled: Compiled, limit: int, sort: str, with_hits: bool,
-           offset: int = 0) -> tuple[int, list[Hit]]:
-    """The number of matches, and the hits ranked offset..limit-1 (none unless with_hits)."""
+           offset: int = 0, columns: bool = True) -> tuple[int, list[Hit]]:
+    """The number of matches, and the hits ranked offset..limit-1 (none unless with_hits):
+    scored a column at a time (reader.search.column_scoring), or by Whoosh's collector for
+    a query that cannot be (columns=False: always by Whoosh, to compare the two)."""
+    if columns:
+        from reader.search.column_scoring import Unsupported, ranked_columns
+
+        try:
+            total, found = ranked_columns(searcher, compiled.query, CountingTopCollector(max(limit, 1)), max(limit, 1), sort)
+        except Unsupported:
+            total, found = _ranked_by_whoosh(searcher, compiled, limit, sort)
+    else:
+        total, found = _ranked_by_whoosh(searcher, compiled, limit, sort)
+    if not with_hits:
+        return total, []
+    return total, [hit_of(searcher.stored_fields(doc), score, compiled) for doc, score in found[offset:limit]]
+
+
+def _ranked_by_whoosh(searcher, compiled: Compiled, limit: int, sort: str) -> tuple[int, list[tuple[int, float]]]:
+    """The number of matches and the top limit (document, score), collected by Whoosh."""
     if sort == "date":
         results = searcher.search(compiled.query, limit=max(limit, 1), sortedby="sortdate", reverse=True)
     else:
         collector = CountingTopCollector(max(limit, 1))
         searcher.search_with_collector(compiled.query, collector)
         results = collector.results()
-    total = len(results)
-    if not with_hits:
-        return total, []
-    return total, [hit_of(hit, compiled) for hit in results[offset:limit]]
+    return len(results), [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
 
 
-def hit_of(hit, compiled: Compiled) -> Hit:
-    stored = hit.fields()
+def hit_of(stored: dict, score: float | None, compiled: Compiled) -> Hit:
     lang = stored.get("lang", "")
     terms = Terms(compiled.terms_for(lang))
     # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
@@ -95,7 +109,7 @@ def hit_of(hit, compiled: Compiled) -> Hit:
         date=number_date(stored.get("date")),
         tags=tuple(t for t in stored.get("tags", "").split("\n") if t),
         source=stored.get("source", ""),
-        score=round(float(hit.score or 0.0), 4),
+        score=round(float(score or 0.0), 4),
         snippet=snippet,
         matched_in=tuple(matched),
         minutes=int(stored.get("minutes") or 0),
