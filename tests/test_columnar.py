@@ -119,8 +119,8 @@ def test_a_document_that_fails_half_way_leaves_no_postings(tmp_path):
     writer = ColumnarWriter(ix)
     writer.add_document(id="good.md", body="kept words")
     with pytest.raises(ValueError):
-        # "body" is indexed before "date", whose value cannot be a number
-        writer.add_document(id="bad.md", body="lost words", date="not a number")
+        # "body" is indexed before "minutes", whose value cannot be a number
+        writer.add_document(id="bad.md", body="lost words", minutes="not a number")
     writer.add_document(id="after.md", body="more words")
     writer.commit()
     with ix.searcher() as searcher:

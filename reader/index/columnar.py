@@ -23,7 +23,6 @@ mapped into memory as it lies on disk.
 
 from __future__ import annotations
 
-from functools import reduce
 
 import numpy as np
 from whoosh.reading import SegmentReader
@@ -127,19 +126,31 @@ def _w3_postings(reader, source: "ColumnarTermsReader"):
 
 
 def phrase_docs(words: list[ArrayMatcher]) -> np.ndarray:
-    """The documents where the words stand one after the other, in order."""
+    """The documents where the words stand one after the other, in order.
+
+    Every array here is ascending, so it is stepped through, never sorted: the documents
+    all words have, counted in a table a document; then each word's keys (document << 32 |
+    position − its offset in the phrase) looked up in the previous words' by bisection."""
     docs = [m.doc_array() for m in words]
-    common = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), docs)
+    count = np.zeros(words[0].arrays.array("lengths").size, dtype=np.int32)
+    for these in docs:
+        count[these] += 1
+    common = count == len(words)
     keys = None
     for offset, word in enumerate(words):
-        if not common.size:
-            break
-        chosen = np.flatnonzero(np.isin(docs[offset], common, assume_unique=True))
+        chosen = np.flatnonzero(common[docs[offset]])
+        if not chosen.size:
+            return np.zeros(0, dtype=np.int64)
         starts, freqs = word.position_runs(chosen)
         places = word.arrays.array("positions")[runs(starts, freqs)].astype(np.int64) - offset
         owners = np.repeat(docs[offset][chosen].astype(np.int64), freqs.astype(np.int64))
         wanted = places >= 0
-        these = (owners[wanted] << 32) | places[wanted]  # unique: a term has a position once
-        keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
-        common = np.unique(keys >> 32)
-    return common if keys is not None else np.zeros(0, dtype=np.int64)
+        these = (owners[wanted] << 32) | places[wanted]  # ascending, unique: a term has a position once
+        if keys is not None:
+            at = np.searchsorted(keys, these)
+            these = these[keys[np.minimum(at, len(keys) - 1)] == these] if len(keys) else these[:0]
+        keys = these
+        owners = keys >> 32
+        common = np.zeros_like(common)
+        common[owners] = True
+    return np.flatnonzero(common).astype(np.int64)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from whoosh import matching, query as wq
 
-from reader.index.whoosh_fixes import unfiltered
+from reader.index.whoosh_fixes import stepped_trees, unfiltered
 
 
 class ColumnarPhrase(wq.Phrase):
@@ -25,7 +25,7 @@ class ColumnarPhrase(wq.Phrase):
     def matcher(self, searcher, context=None):
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
         if field is None or self.slop != 1 or len(self.words) < 2:
-            return super().matcher(searcher, context)
+            return self._spans(searcher, context)
         reader = searcher.reader()
         terms = []
         for word in self.words:
@@ -44,7 +44,7 @@ class ColumnarPhrase(wq.Phrase):
         matchers = [term.matcher(searcher, context) for term in terms]
         leaves = [_leaf(m, ArrayMatcher) for m in matchers]
         if any(leaf is None for leaf, _ in leaves):
-            return super().matcher(searcher, context)
+            return self._spans(searcher, context)
         found = phrase_docs([leaf for leaf, _ in leaves]).astype(np.int64)
         deleted = frozenset().union(*(gone for _, gone in leaves))
         if deleted:
@@ -52,12 +52,14 @@ class ColumnarPhrase(wq.Phrase):
         if not found.size:
             return matching.NullMatcher()
         arrays = SegmentArrays(reader, scored=True)
-        word_scores = []
-        for m in matchers:
-            docs, scores = arrays.evaluate(m)
-            word_scores.append(scores[np.searchsorted(docs, found)])
-        result = ColumnListMatcher(found, _tree_sum(word_scores))
+        result = ColumnListMatcher(found, _tree_sum([arrays.scores_at(m, found) for m in matchers]))
         return result if self.boost == 1.0 else matching.WrappingMatcher(result, boost=self.boost)
+
+
+    def _spans(self, searcher, context):
+        """Whoosh's own span matcher (a segment without columns), stepped as it is built."""
+        with stepped_trees():
+            return super().matcher(searcher, context)
 
 
 def _leaf(matcher, columns: type) -> tuple[object | None, frozenset]:

@@ -13,8 +13,9 @@ from reader.library.reading_time import minutes_for
 from reader.text.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold_phrase
 
 # 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings;
-# 7: reading minutes, and the id as a column (smart filters map ids to documents)
-INDEX_FORMAT = "7"
+# 7: reading minutes, and the id as a column (smart filters map ids to documents);
+# 8: the date stored only (date: reads the sortdate column)
+INDEX_FORMAT = "8"
 MAX_MINUTES = 32_767  # what a signed 16-bit field holds (a 7-million-word article)
 
 
@@ -33,7 +34,9 @@ def make_schema() -> fields.Schema:
         lang=fields.KEYWORD(analyzer=exact, stored=True),
         source=fields.TEXT(analyzer=stemmed, stored=True),
         notes=fields.TEXT(analyzer=stemmed, stored=True),
-        date=fields.NUMERIC(int, bits=32, stored=True),
+        # Shown only: date: ranges read the sortdate column (reader.search.filters.DateSpan),
+        # not the 8 tiered terms a NUMERIC indexes an article, each a posting in Whoosh's pool.
+        date=fields.STORED(),
         # One term per article, not a NUMERIC's 8 tiers (each a posting through Whoosh's pool):
         # a range reads the few hundred distinct minutes there are.
         minutes=fields.NUMERIC(int, bits=16, shift_step=16, stored=True),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reader.index.matcher_arrays import SegmentArrays, Unsupported, nothing
+from reader.index.whoosh_fixes import trees_for_arrays
 from reader.search.filters import sort_dates
 
 __all__ = ["Matches", "Unsupported", "all_matches", "best", "newest", "ranked_columns"]
@@ -53,7 +54,8 @@ def all_matches(collector, searcher, query) -> Matches:
     scored = collector.context.weighting is not None
     parts_docs, parts_scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
-        collector.set_subsearcher(subsearcher, offset)
+        with trees_for_arrays():
+            collector.set_subsearcher(subsearcher, offset)
         docs, scores = SegmentArrays(subsearcher.reader(), scored).evaluate(collector.matcher)
         parts_docs.append(docs + offset)
         parts_scores.append(scores)
