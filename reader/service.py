@@ -7,6 +7,8 @@ must not be shared): the GUI gives each of its worker threads its own.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +34,8 @@ from reader.search.searching import LibraryIndex
 if TYPE_CHECKING:
     from reader.search.hits import SearchResults
     from reader.search.related import RelatedArticle
+
+RECHECK_TIMEOUT_S = 300  # a library on a slow network drive may take long to scan
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class ReaderService:
         # in the very next search; a command reads it from the data folder.
         self._reading = reading
         self._saved: SavedSearches | None = None
+        self.quick_first_searches = False  # the window's searcher: see warm_scoring
 
     # ------------------------------------------------------------ parts, opened lazily
 
@@ -112,6 +117,18 @@ class ReaderService:
         self.follow_notes(report)
         remember_library(self.data, self.root)
         return report
+
+    def changes_pending(self) -> tuple[bool, int]:
+        """Whether the library has changes its index has not taken, and how many files are
+        skipped, asked of a child process (reader.index.recheck) so that this one's
+        interpreter stays free; (True, 0) if the child cannot say."""
+        command = [sys.executable, "-m", "reader.index.recheck", str(self.root), str(self.data)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=RECHECK_TIMEOUT_S)
+            answer = json.loads(done.stdout)
+            return bool(answer["pending"]), int(answer["skipped"])
+        except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
+            return True, 0
 
     def follow_notes(self, report: IndexReport | None = None) -> None:
         """Notes follow their articles: renamed ones by content, renamed-and-edited ones
@@ -172,7 +189,8 @@ class ReaderService:
         @name stands for a saved search; limit 0 counts without hits."""
         self.index.open(repair=False)
         asked = self.expanded(text)
-        results = self.index.search(asked, limit=limit, sort=sort, offset=offset, marks=self.marked)
+        columns = not self.quick_first_searches or "reader.search.column_scoring" in sys.modules
+        results = self.index.search(asked, limit=limit, sort=sort, offset=offset, marks=self.marked, columns=columns)
         results.query = text
         return results
 
@@ -215,9 +233,8 @@ class ReaderService:
 
     def prepare_search(self) -> None:
         """Make the first search as quick as the next: open the index, read its vocabulary
-        and languages, and map each segment's columns with their term tables. The window
-        asks this on its searcher thread once the list is shown, so the first words typed
-        need not wait for it."""
+        and languages, and map each segment's term tables. The window asks this on its
+        searcher thread at once, beside the list being read (warm_scoring goes elsewhere)."""
         from reader.search.hits import ranked  # noqa: F401 - the searching side, imported now
 
         self.index.open(repair=False)
@@ -225,9 +242,19 @@ class ReaderService:
             return
         self.index.vocabulary()
         self.index.languages()
-        reader = self.index.searcher().reader()
+        searcher = self.index.searcher()
+        reader = searcher.reader()
         for name in TEXT_FIELDS:
             reader.doc_frequency(name, "")
+            for leaf, _ in reader.leaf_readers():
+                leaf.doc_field_length(0, name)  # each segment's lengths, read now
+
+    @staticmethod
+    def warm_scoring() -> None:
+        """Import what whole-column scoring needs (numpy and its modules: ~70 ms). Until it
+        is imported, a service with quick_first_searches has Whoosh collect its searches:
+        the same answers, without the first words typed waiting for numpy."""
+        import reader.search.column_scoring  # noqa: F401
 
     # ------------------------------------------------------------ notes
 

@@ -126,7 +126,7 @@ def test_a_shape_the_columns_do_not_know_goes_to_whoosh(generated):
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
 def test_the_real_blogs_score_as_whoosh_does(tmp_path):
-    from test_corpora import phrases_of_the_blogs
+    from test_corpora import queries_of_the_blogs
 
     library = tmp_path / "library"
     for path in sorted(CORPORA.rglob("*")):
@@ -134,12 +134,7 @@ def test_the_real_blogs_score_as_whoosh_does(tmp_path):
             write(library, path.relative_to(CORPORA).as_posix(), path.read_bytes())
     index = LibraryIndex(library_root(library), tmp_path / "data")
     index.update()
-    queries = phrases_of_the_blogs()[::3] + [
-        "rust", "release", "jekyll", "compiler error", "cargo crates", "async await", "webassembly", "ferrocene",
-        "the", "state of the art", "rel*", "compil*", "c*", "asyn*", "relase~", "interoperabilty~", "compiller",
-        "title:release", "author:parkr", "tags:release", "rust -cargo", "jekyll OR hugo", "date:2013 jekyll",
-        "rust 1.70", "1.70", "HashMap", "hash map", "async_fn", "notes:x", "zzzzqqq", "-rust", "lang:en rust",
-    ]
+    queries = queries_of_the_blogs()
     answers = check_both_ways(index, queries)
     assert answers["unsupported"] == []
     assert matched(answers) > 3000

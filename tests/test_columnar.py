@@ -75,17 +75,12 @@ def test_generated_library_and_the_benchmark_mix_match_the_stock_codec(tmp_path,
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside this checkout")
 def test_the_real_blogs_match_the_stock_codec(tmp_path, monkeypatch):
-    from test_corpora import phrases_of_the_blogs
+    from test_corpora import queries_of_the_blogs
 
     files = [(p, p.relative_to(CORPORA).as_posix()) for p in sorted(CORPORA.rglob("*")) if p.is_file()]
     columnar, stock, before = build_both(files, tmp_path, monkeypatch)
     assert before["columnar"] == before["stock"]
-    queries = phrases_of_the_blogs()[::3] + [
-        "rust", "release", "jekyll", "compiler error", "cargo crates", "async await", "webassembly", "ferrocene",
-        "the", "state of the art", "rel*", "compil*", "c*", "asyn*", "relase~", "interoperabilty~", "compiller",
-        "title:release", "author:parkr", "tags:release", "rust -cargo", "jekyll OR hugo", "date:2013 jekyll",
-        "rust 1.70", "1.70", "HashMap", "hash map", "async_fn", "note:nothing", "notes:x", "zzzzqqq", "relese notes",
-    ]
+    queries = queries_of_the_blogs()
     ours = answers(columnar, queries)
     assert_same(ours, answers(stock, queries))
     assert sum(total for total, *_ in ours.values()) > 3000

@@ -111,6 +111,18 @@ def phrases_of_the_blogs() -> list[str]:
                     '"release of rust"', '"it is the"']
 
 
+def queries_of_the_blogs() -> list[str]:
+    """A third of the blogs' phrases and the words, prefixes, typos, fields and operators
+    people type about them: what the differential tests ask both ways."""
+    return phrases_of_the_blogs()[::3] + [
+        "rust", "release", "jekyll", "compiler error", "cargo crates", "async await", "webassembly", "ferrocene",
+        "the", "state of the art", "rel*", "compil*", "c*", "asyn*", "relase~", "interoperabilty~", "compiller",
+        "title:release", "author:parkr", "tags:release", "rust -cargo", "jekyll OR hugo", "date:2013 jekyll",
+        "rust 1.70", "1.70", "HashMap", "hash map", "async_fn", "note:nothing", "notes:x", "zzzzqqq", "relese notes",
+        "-rust", "lang:en rust",
+    ]
+
+
 def test_phrases_find_and_score_exactly_what_whoosh_s_own_matcher_does(corpora, monkeypatch):
     """Phrases matched over the columns in numpy (reader.index.phrase_matching), and the set
     arithmetic fix for other indexes, against Whoosh's Span-by-Span matcher on the same

@@ -592,3 +592,22 @@ def test_results_come_a_page_at_a_time_and_scrolling_to_the_end_fetches_more(qtb
         qtbot.waitUntil(lambda e=expected: w.search.model.rowCount() == e, timeout=WAIT)
     assert len(set(row_ids(view))) == 45 and "more as you scroll" not in w.search.count.text()
     w.close()
+
+
+def test_reopening_an_indexed_library_keeps_its_list_and_searches_at_once(qtbot, sample_copy, data):
+    """The second launch finds nothing changed (asked of a child process, so the window's
+    interpreter is free for the first search): the list from the catalog stands, the status
+    says so, and a word typed at once is found."""
+    from qt_helpers import SAMPLE_ROWS, open_window, results_view, type_text
+
+    first = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
+    first.close()
+    w = open_window(qtbot, sample_copy, data, rows=SAMPLE_ROWS)
+    qtbot.waitUntil(lambda: "up to date" in w.status.text.text(), timeout=10_000)
+    assert w.library.model.rowCount() == SAMPLE_ROWS
+    type_text(qtbot, w.search.field, "rust")
+    qtbot.waitUntil(lambda: results_view(w).model().rowCount() > 0, timeout=10_000)
+    write(sample_copy, "fresh/new-arrival.md", "# A new arrival\nquokkas everywhere\n")
+    w.live.request_update()  # what the folder watcher asks a moment after the file appears
+    qtbot.waitUntil(lambda: w.library.model.rowCount() == SAMPLE_ROWS + 1, timeout=10_000)
+    w.close()

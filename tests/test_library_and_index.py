@@ -91,6 +91,62 @@ def test_incremental_update_counts_each_kind_of_change(library, data):
     assert index.search("delta").hits[0].id == "four.md"
 
 
+def recheck(library, data) -> dict:
+    """The window's re-check, as it asks it: the installed interpreter, in a child process."""
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "reader.index.recheck", str(library_root(library)), str(data)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_re_check_in_a_child_process_says_whether_an_update_has_work(library, data):
+    write(library, "one.md", "# One\nalpha")
+    write(library, "two.md", "# Two\nbeta")
+    assert recheck(library, data) == {"pending": True, "skipped": 0}  # never indexed
+    index = LibraryIndex(library_root(library), data)
+    index.update()
+    assert recheck(library, data) == {"pending": False, "skipped": 0}
+    write(library, "two.md", "# Two\nbeta, revised")
+    assert recheck(library, data)["pending"]
+    index.update()
+    assert not recheck(library, data)["pending"]
+    (library / "one.md").unlink()
+    assert recheck(library, data)["pending"]
+    index.update()
+    write(library, "three.md", "# Three\ngamma")
+    assert recheck(library, data)["pending"]
+    index.update()
+    write(library, "huge.md", "x" * (9 * 1024 * 1024))  # past the size limit: skipped by the scan
+    assert recheck(library, data) == {"pending": False, "skipped": 1}
+    index.close()
+    for damaged in index.index_dir.glob("_MAIN_*.toc"):
+        damaged.write_bytes(b"garbage")
+    assert recheck(library, data)["pending"]  # a damaged index: the update will rebuild it
+
+
+def test_the_first_searches_of_a_quick_searcher_are_whooshs_and_the_same(library, data):
+    """The window's searcher has Whoosh collect its searches until the column scoring is
+    imported (on another thread, after launch): the same hits, scores and totals."""
+    import subprocess
+
+    for n in range(12):
+        write(library, f"a{n}.md", f"# Note {n}\nalpha beta {'gamma ' * n}words {n}\n")
+    LibraryIndex(library_root(library), data).update()
+    script = (
+        "import sys; from pathlib import Path; from reader.service import ReaderService; "
+        "from reader.library.scanning import library_root; "
+        f"s = ReaderService(library_root(Path({str(library)!r})), Path({str(data)!r})); s.quick_first_searches = True; "
+        "s.prepare_search(); q = ['gamma', 'alpha -gamma', 'words alpha']; "
+        "first = [[(h.id, h.score) for h in s.search(t).hits] for t in q]; "
+        "whoosh = 'reader.search.column_scoring' not in sys.modules; s.warm_scoring(); "
+        "later = [[(h.id, h.score) for h in s.search(t).hits] for t in q]; "
+        "print(whoosh, first == later, len(first[0]), len(first[1]))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "11", "1"], out.stderr
+
+
 def test_a_rename_is_seen_as_the_same_content_at_a_new_path(library, data):
     write(library, "old/name.md", "# Story\ntext")
     index = LibraryIndex(library_root(library), data)

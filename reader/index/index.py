@@ -210,6 +210,19 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
+    def pending(self) -> tuple[bool, int]:
+        """Whether an update would change anything (an index to build or mend, a file new,
+        changed or gone), and how many files the scan skipped: an update's first look,
+        without its write lock or its work (reader.index.recheck asks it in a child)."""
+        problem = self._try_open() if self.state.is_dir() else NO_INDEX_YET
+        if problem:
+            self.close()
+            return True, 0
+        scan = scan_library(self.root)
+        old = self.catalog.stats()
+        changed = len(scan.files) != len(old) or any(not _same_stats(old.get(e.id), e) for e in scan.files)
+        return changed, len(scan.skipped)
+
     def _take_all(self, candidates: list[FileEntry], old: dict[str, FileStat], batch: Batch,
                   report: IndexReport, seen: set[str], progress: Progress | None) -> None:
         workers = parallel.worker_count(len(candidates), FILES_PER_WORKER)

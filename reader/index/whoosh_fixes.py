@@ -31,9 +31,19 @@ def _cached_reader(self, fieldname, column):
     except KeyError:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
         if reader is not None and column is whoosh3.LENGTHS_COLUMN:
-            reader = _Lengths(reader.load())
+            reader = _Lengths(_length_bytes(reader))
         self._readers[fieldname] = reader
         return reader
+
+
+def _length_bytes(reader) -> array:
+    """A lengths column's bytes as they lie in the file (one a document: its length byte).
+    Whoosh's load() unpacks them one by one: 11 ms for 10,000 documents, the bulk of the
+    first search after a launch."""
+    raw = getattr(reader, "_dbfile", None)
+    if raw is None or getattr(reader, "_fixedlen", 0) != 1:
+        return reader.load()
+    return array("B", raw.get(reader._basepos, reader._count))
 
 
 class _Lengths:

@@ -36,9 +36,10 @@ class LibraryIndex(Index):
         return self._vocabulary[1]
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0,
-               marks: Marks = no_marks) -> SearchResults:
+               marks: Marks = no_marks, columns: bool = True) -> SearchResults:
         """The total and the hits ranked offset..limit-1 (a page: snippets are the cost; none
-        for limit 0); marks answers is:unread, has:notes… Filters alone list newest first."""
+        for limit 0); marks answers is:unread, has:notes… Filters alone list newest first.
+        columns=False: collected by Whoosh (the same answers; see reader.search.hits)."""
         # Imported here: an update (the commonest command, and the window's re-check) never searches.
         from reader.search.compiler import compile_query, corrected_query
         from reader.search.hits import SearchResults, ranked
@@ -49,13 +50,13 @@ class LibraryIndex(Index):
         vocabulary, languages = self.vocabulary(), self.languages()
         compiled = compile_query(text, searcher.reader(), vocabulary, languages, marks)
         sort = sort if compiled.by_words else "date"
-        total, hits = ranked(searcher, compiled, limit, sort, with_hits=limit > 0, offset=offset)
+        total, hits = ranked(searcher, compiled, limit, sort, with_hits=limit > 0, offset=offset, columns=columns)
         suggestion = None
         if total < SUGGEST_BELOW:
             better = corrected_query(text, searcher.reader(), vocabulary)
             if better:
                 better_query = compile_query(better, searcher.reader(), vocabulary, languages, marks)
-                better_total, _ = ranked(searcher, better_query, 0, sort, with_hits=False)
+                better_total, _ = ranked(searcher, better_query, 0, sort, with_hits=False, columns=columns)
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 

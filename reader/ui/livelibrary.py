@@ -3,7 +3,9 @@
 A watcher on every folder of the library (and on the open article's file) asks for an
 incremental update a moment after anything changes, and a re-check runs every 30 s
 for edits a watcher cannot see. Updates run one at a time on the indexer thread;
-what they find comes back as signals.
+what they find comes back as signals. Each first asks a child process whether anything
+changed (reader.index.recheck): the scan is Python that would hold the window's
+interpreter against the first searches typed at launch, and it nearly always finds nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Refreshed:
     rebuilt: str | None = None
     changed: bool = False
     followed: list[str] = field(default_factory=list)
+    unchanged: bool = False  # a re-check found nothing to do: articles is empty, the list stands
 
 
 def refreshed(service: ReaderService, report=None) -> Refreshed:
@@ -101,6 +104,11 @@ class LiveLibrary(QObject):
                 if done == total or done % 25 == 0:
                     worker.progress.emit(done, total)
 
+            if not rebuild:
+                pending, skipped = svc.changes_pending()  # in a child: this process stays free
+                if not pending:
+                    return Refreshed([], svc.note_counts(), 0, [], edited=svc.edited_articles(), skipped=skipped,
+                                     unchanged=True)
             report = svc.update(rebuild=rebuild, progress=progress, listing=lambda b: worker.partial.emit(job_id, b))
             return refreshed(svc, report)
 

@@ -208,6 +208,13 @@ class MainWindow(QMainWindow):
 
     def _on_updated(self, refreshed: Refreshed) -> None:
         self._on_progress(0, 0)
+        if refreshed.unchanged:
+            self.library.set_notes(refreshed.counts, refreshed.edited)
+            skipped = f" {refreshed.skipped} files skipped." if refreshed.skipped else ""
+            self.status.say("Library up to date." + skipped)
+            if self.current_id is None:
+                self._restore_last_article()
+            return
         self._apply_refreshed(refreshed)
         if refreshed.rebuilt:
             self.status.say(f"The search index was rebuilt from the library ({refreshed.rebuilt}).")

@@ -55,6 +55,7 @@ class PdfView(TextSelection, QAbstractScrollArea):
         self.asked_chars: set[int] = set()
         self.layers: dict[str, list[Mark]] = {}
         self._widest = 0.0  # the widest page's width, in points
+        self._wanted: tuple[float, int] | None = None  # a place not reachable yet, and where the bar stopped
         self._placed: tuple[float | None, list[float]] = (None, [])  # the scale, and each page's top at it
         self._boxes: dict[tuple[int, int], list[QRectF]] = {}  # (start, end) -> rects in page points, by page
         self._anchor: tuple[int, int] | None = None  # where a selection started: (page, character)
@@ -175,10 +176,14 @@ class PdfView(TextSelection, QAbstractScrollArea):
         wide = self.horizontalScrollBar()
         wide.setPageStep(self.viewport().width())
         wide.setRange(0, max(0, int(self._content_width() - self.viewport().width())))
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and bar.value() == wanted[1]:
+            self.set_scroll_fraction(wanted[0])
         self._soon()
 
     def resizeEvent(self, event) -> None:
-        fraction = self.scroll_fraction()
+        # The viewport has its new width already: the place is read at the pages' last scale.
+        fraction = self.scroll_fraction(self._placed if self._placed[0] is not None else None)
         super().resizeEvent(event)
         self._relayout()
         self.set_scroll_fraction(fraction)
@@ -189,12 +194,13 @@ class PdfView(TextSelection, QAbstractScrollArea):
         self._relayout()
         self.set_scroll_fraction(fraction)
 
-    def scroll_fraction(self) -> float:
+    def scroll_fraction(self, placed: tuple[float, list[float]] | None = None) -> float:
         """Where the reader is, as (page + the part of it above the top of the view) / pages:
-        the same page and place at any zoom, whatever follows the last page."""
+        the same page and place at any zoom, whatever follows the last page (placed: the
+        scale and page tops to read it at, if not the present ones)."""
         if not self.layout_ or not self.layout_.sizes:
             return 0.0
-        scale, tops = self._tops()
+        scale, tops = placed or self._tops()
         top = self.verticalScrollBar().value()
         page = max(0, bisect.bisect_right(tops, top) - 1)
         within = (top - tops[page]) / (self.layout_.sizes[page][1] * scale + GAP)
@@ -207,7 +213,12 @@ class PdfView(TextSelection, QAbstractScrollArea):
         place = max(0.0, fraction) * len(tops)
         page = min(int(place), len(tops) - 1)
         within = place - page
-        self.verticalScrollBar().setValue(int(round(tops[page] + within * (self.layout_.sizes[page][1] * scale + GAP))))
+        bar = self.verticalScrollBar()
+        target = int(round(tops[page] + within * (self.layout_.sizes[page][1] * scale + GAP)))
+        bar.setValue(target)
+        # A place past the end of what is laid out yet (the footer comes later, the window
+        # grows) is taken again when there is room, unless the reader has scrolled since.
+        self._wanted = (fraction, bar.value()) if bar.value() < target else None
 
     def visible_pages(self) -> list[int]:
         if not self.layout_ or not self.layout_.sizes:

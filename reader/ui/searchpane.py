@@ -17,6 +17,9 @@ from reader.ui.workers import Workers
 
 SEARCH_DELAY_MS = 30
 SEARCH_PAGE = 20  # hits fetched at once; more as the list scrolls to its end
+# numpy (~50 ms to import) held the interpreter against the first searches typed at launch:
+# they are collected by Whoosh meanwhile (the same answers), and it is imported after.
+WARM_SCORING_AFTER_MS = 1500
 
 
 class SearchPane(QWidget):
@@ -111,9 +114,15 @@ class SearchPane(QWidget):
                           stale=lambda: seq != self.seq)
 
     def prepare(self) -> None:
-        """Get the searcher thread ready for the first query (the list is on screen by now)."""
+        """Get the searcher thread ready for the first query, and import the column scoring
+        on the notes thread (idle at launch) so the searcher need not wait for numpy."""
         if self.workers is not None:
             self.workers.call(self.workers.searcher, lambda svc: svc.prepare_search())
+            QTimer.singleShot(WARM_SCORING_AFTER_MS, self._warm_scoring)
+
+    def _warm_scoring(self) -> None:
+        if self.workers is not None:
+            self.workers.call(self.workers.notes, lambda svc: svc.warm_scoring())
 
     def refresh(self) -> None:
         """Ask again (the library changed under the results)."""
