@@ -19,6 +19,7 @@ skipped, only read. A matcher not known here raises Unsupported.
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 
 import numpy as np
@@ -38,6 +39,9 @@ class Unsupported(Exception):
 
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
+# Each segment reader's field lengths as numbers, by field: made once a reader (a searcher
+# keeps its readers until the index changes), not once a search.
+_lengths_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def nothing() -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +84,6 @@ class SegmentArrays:
     def __init__(self, reader, scored: bool):
         self.reader = reader
         self.scored = scored
-        self._lengths: dict[str, np.ndarray | None] = {}
 
     def evaluate(self, m) -> tuple[np.ndarray, np.ndarray]:
         handler = _HANDLERS.get(type(m))
@@ -136,18 +139,19 @@ class SegmentArrays:
     def _field_lengths(self, scorer) -> np.ndarray:
         """Each document's length in the scorer's field, as its dfl() reads it."""
         fieldname = _dfl_field(scorer)
-        if fieldname not in self._lengths:
+        kept = _lengths_of.setdefault(self.reader, {})
+        if fieldname not in kept:
             column = self.reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
             doccount = self.reader.doc_count_all()
             if column is None:  # no lengths kept: dfl gives its default, 1
-                self._lengths[fieldname] = np.ones(doccount, dtype=np.float64)
+                kept[fieldname] = np.ones(doccount, dtype=np.float64)
             else:
                 values = getattr(column, "_values", None)
                 raw = np.frombuffer(values, dtype=np.uint8) if values is not None else np.fromiter(column, np.uint8)
                 table = np.zeros(doccount, dtype=np.uint8)
                 table[:min(len(raw), doccount)] = raw[:doccount]
-                self._lengths[fieldname] = _length_table()[table]
-        return self._lengths[fieldname]
+                kept[fieldname] = _length_table()[table]
+        return kept[fieldname]
 
     def listed(self, m):
         if m._scorer is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from whoosh import collectors
 
 from reader.search.compiler import Compiled
-from reader.search.snippets import Snippet, Terms, make_snippet
+from reader.search.snippets import Snippet, Terms, make_snippet, matches
 
 _MATCHED_IN = {"title": "title", "body": "body", "authors": "authors", "tags": "tags", "tag": "tags", "notes": "notes"}
 
@@ -78,7 +78,8 @@ def ranked(searcher, compiled: Compiled, limit: int, sort: str, with_hits: bool,
         total, found = _ranked_by_whoosh(searcher, compiled, limit, sort)
     if not with_hits:
         return total, []
-    return total, [hit_of(searcher.stored_fields(doc), score, compiled) for doc, score in found[offset:limit]]
+    terms: dict[str, Terms] = {}  # per language: the hits of a page mostly share one
+    return total, [hit_of(searcher.stored_fields(doc), score, compiled, terms) for doc, score in found[offset:limit]]
 
 
 def _ranked_by_whoosh(searcher, compiled: Compiled, limit: int, sort: str) -> tuple[int, list[tuple[int, float]]]:
@@ -92,14 +93,21 @@ def _ranked_by_whoosh(searcher, compiled: Compiled, limit: int, sort: str) -> tu
     return len(results), [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
 
 
-def hit_of(stored: dict, score: float | None, compiled: Compiled) -> Hit:
+def hit_of(stored: dict, score: float | None, compiled: Compiled, known: dict[str, Terms] | None = None) -> Hit:
+    """A hit as shown (known: the Terms of each language, made once a page)."""
     lang = stored.get("lang", "")
-    terms = Terms(compiled.terms_for(lang))
+    known = {} if known is None else known
+    if lang not in known:
+        known[lang] = Terms(compiled.terms_for(lang))
+    terms = known[lang]
+    body = stored.get("body", "")
+    in_body = matches(body, terms, lang) if terms and body else []
     # Which fields matched, for the shown hits only: asking Whoosh (terms=True)
     # tracks terms for every matching document, a third of a broad query's time.
-    matched = {_MATCHED_IN[name] for name in _MATCHED_IN if terms.found_in(stored.get(name, ""), lang)}
-    matched = sorted(matched)
-    snippet = make_snippet(stored.get("body", ""), terms, lang)
+    matched = {_MATCHED_IN[name] for name in _MATCHED_IN
+               if name != "body" and terms.found_in(stored.get(name, ""), lang)}
+    matched = sorted(matched | ({"body"} if in_body else set()))
+    snippet = make_snippet(body, terms, lang, found=in_body)
     if not snippet.spans and "notes" in matched:
         snippet = make_snippet(stored.get("notes", ""), terms, lang)
     return Hit(

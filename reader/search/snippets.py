@@ -131,10 +131,13 @@ def best_window(matches: list[tuple[int, int, str]], width: int) -> int:
     return best_start
 
 
-def make_snippet(text: str, terms: Terms, lang: str = ENGLISH, width: int = SNIPPET_CHARS) -> Snippet:
+def make_snippet(text: str, terms: Terms, lang: str = ENGLISH, width: int = SNIPPET_CHARS,
+                 found: list[tuple[int, int, str]] | None = None) -> Snippet:
+    """found: the text's matches, if already known (matches(text, terms, lang))."""
     if not text:
         return Snippet("")
-    found = matches(text, terms, lang) if terms else []
+    if found is None:
+        found = matches(text, terms, lang) if terms else []
     if found:
         first = best_window(found, width)
         start = max(0, first - width // 4)
