@@ -104,7 +104,7 @@ class LiveLibrary(QObject):
                 if done == total or done % 25 == 0:
                     worker.progress.emit(done, total)
 
-            if not rebuild:
+            if not rebuild and svc.index.exists():  # (never indexed: there is work, no need to ask)
                 pending, skipped = svc.changes_pending()  # in a child: this process stays free
                 if not pending:
                     return Refreshed([], svc.note_counts(), 0, [], edited=svc.edited_articles(), skipped=skipped,
