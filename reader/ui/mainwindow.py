@@ -193,8 +193,8 @@ class MainWindow(QMainWindow):
         self._start_library(root.resolve())
 
     def _on_listing(self, refreshed: Refreshed) -> None:
+        self.search.prepare()  # on its thread while the rows are set here: ready for the first word typed
         self._apply_refreshed(refreshed)
-        self.search.prepare()
         if refreshed.articles:
             self._restore_last_article()
 
