@@ -27,6 +27,7 @@ import markdown
 import nh3
 from pygments.formatters import HtmlFormatter
 
+from reader.library.addresses import site_of
 from reader.library.article import Article, valid_text
 from reader.library.body import TAGS, WEB_SCHEMES, article_body
 from reader.library.epub import BOOK_SCHEME
@@ -34,6 +35,7 @@ from reader.library.formats import ARTICLE_SUFFIXES
 from reader.library.reading_time import minutes_for, minutes_text, word_count
 from reader.library.shown_text import ShownText, collapse, shown_text
 from reader.search.snippets import Terms, matches
+from reader.text.analysis import fold_phrase
 from reader.text.languages import name_of
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -174,6 +176,7 @@ class Page:
     header_hits: tuple[tuple[int, int, int], ...] = ()
     layout: Any = None  # a PDF's pages and where its text stands on them (reader.library.pdf.PdfLayout)
     stamp: str = ""  # the version of the file shown (its content hash)
+    url: str = ""  # the web address it was saved from (Open Original), "" when its file does not say
 
 
 def article_page(article: Article, root: Path | None, terms: Terms | None = None,
@@ -188,10 +191,15 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
         byline.append(article.date.strftime("%-d %B %Y"))
     if article.source:
         byline.append(html.escape(article.source))
+    site = site_of(article.url) if article.url else ""
+    if site and fold_phrase(site) != fold_phrase(article.source):
+        byline.append(html.escape(site))
     if article.lang:
         byline.append(html.escape(name_of(article.lang)))
     if minutes := minutes_for(word_count(article.text)):
         byline.append(minutes_text(minutes))
+    if article.url:  # a link like any in the page: opened in the browser only when clicked
+        byline.append(f"<a href='{html.escape(article.url, quote=True)}'>Open Original</a>")
     head = [f"<h1 class='title'>{html.escape(article.title)}</h1>"]
     if byline:
         head.append(f"<p class='byline'>{' · '.join(byline)}</p>")
@@ -212,7 +220,7 @@ def article_page(article: Article, root: Path | None, terms: Terms | None = None
     shown = shown_text(body)
     header_hits = tuple((block, start, end) for block, text in marked for start, end in _spans(text, terms, article.lang))
     return Page(_rewrite(page, root, article.id), shown, len(head), notice, _spans(shown.flat, terms, article.lang),
-                header_hits, article.layout, article.hash)
+                header_hits, article.layout, article.hash, article.url)
 
 
 def neighbours_html(previous: Neighbour | None, following: Neighbour | None) -> str:

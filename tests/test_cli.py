@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLE, write
 
-HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "matched_in", "minutes"}
+HIT_KEYS = {"id", "title", "authors", "date", "tags", "score", "snippet", "matched_in", "minutes", "url"}
 
 
 def test_index_json_reports_each_count_then_nothing_changed(cli, sample_copy):

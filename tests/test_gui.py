@@ -611,3 +611,45 @@ def test_reopening_an_indexed_library_keeps_its_list_and_searches_at_once(qtbot,
     w.live.request_update()  # what the folder watcher asks a moment after the file appears
     qtbot.waitUntil(lambda: w.library.model.rowCount() == SAMPLE_ROWS + 1, timeout=10_000)
     w.close()
+
+
+def test_the_header_shows_the_site_and_open_original_hands_the_address_to_the_browser(qtbot, library, data):
+    """Only when asked: the link in the header, or View → Open Original; never on its own."""
+    from PySide6.QtCore import QUrl, Slot
+    from PySide6.QtGui import QAction, QDesktopServices
+    from qt_helpers import article_text, open_window, wait_article
+
+    class Browser(QObject):
+        def __init__(self):
+            super().__init__()
+            self.opened: list[str] = []
+
+        @Slot(QUrl)
+        def open(self, url):
+            self.opened.append(url.toString())
+
+    browser = Browser()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, browser, "open")
+    try:
+        write(library, "clip.md", "---\ntitle: Clipped\nsource: https://www.nytimes.com/2024/01/02/clip.html\n---\n"
+                                  "The clipped text.\n")
+        write(library, "plain.md", "# Plain\nNo address here.\n")
+        w = open_window(qtbot, library, data, rows=2)
+        w.open_article("clip.md")
+        wait_article(qtbot, w, "The clipped text")
+        assert "nytimes.com" in article_text(w) and "Open Original" in article_text(w)
+        qtbot.wait(200)
+        assert browser.opened == []  # showing it opened nothing
+        w.findChild(QAction, "openOriginalAction").trigger()
+        assert browser.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
+        w.open_article("plain.md")
+        wait_article(qtbot, w, "No address here")
+        assert "Open Original" not in article_text(w)
+        w.findChild(QAction, "openOriginalAction").trigger()
+        assert browser.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
+        assert "does not say" in w.status.text.text()
+        w.close()
+    finally:
+        for scheme in ("http", "https"):
+            QDesktopServices.unsetUrlHandler(scheme)

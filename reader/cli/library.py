@@ -90,6 +90,7 @@ def hit_json(hit) -> dict:
         "snippet": hit.snippet.text,
         "matched_in": list(hit.matched_in),
         "minutes": hit.minutes,
+        "url": hit.url,
     }
 
 
@@ -171,7 +172,7 @@ def cmd_show(ctx: Context, args) -> int:
             "id": article.id, "title": article.title, "authors": list(article.authors),
             "date": article.date.isoformat() if article.date else None, "tags": list(article.tags),
             "source": article.source, "summary": article.summary, "lang": article.lang or None,
-            "format": article.format, "text": shown.shown.text,
+            "format": article.format, "url": article.url, "text": shown.shown.text,
             "notes": [note_json(n, shown.page_of(n)) for n in shown.notes],
         } | ({"pages": article.pages, "warnings": shown.warnings} if article.format == "pdf" else {}),
             ensure_ascii=False))
@@ -184,6 +185,8 @@ def cmd_show(ctx: Context, args) -> int:
         lines.append(dim + " · ".join(p for p in byline if p) + reset)
     if article.tags:
         lines.append(f"{dim}tags: {', '.join(article.tags)}{reset}")
+    if article.url:
+        lines.append(f"{dim}{article.url}{reset}")
     if article.summary:
         lines.append(article.summary)
     lines += ["", shown.shown.text]

@@ -8,14 +8,15 @@ import datetime as dt
 
 from whoosh import columns, fields
 
+from reader.library.addresses import site_keys, url_key
 from reader.library.article import Article
 from reader.library.reading_time import minutes_for
 from reader.text.analysis import LinesTokenizer, TermPositions, TermTokenizer, fold_phrase
 
 # 4: per-language terms, CJK bigrams, parts; 5: CJK runs' widths; 6: columnar postings;
 # 7: reading minutes, and the id as a column (smart filters map ids to documents);
-# 8: the date stored only (date: reads the sortdate column)
-INDEX_FORMAT = "8"
+# 8: the date stored only (date: reads the sortdate column); 9: the web address (url, site:)
+INDEX_FORMAT = "9"
 MAX_MINUTES = 32_767  # what a signed 16-bit field holds (a 7-million-word article)
 
 
@@ -42,6 +43,11 @@ def make_schema() -> fields.Schema:
         minutes=fields.NUMERIC(int, bits=16, shift_step=16, stored=True),
         # Only sorted by, never searched: a column, without the 8 tiered terms a NUMERIC indexes.
         sortdate=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        # The web address it was saved from, shown with each hit; url: finds it normalised,
+        # site: by its host and every domain above it (reader.library.addresses).
+        url=fields.STORED(),
+        address=fields.KEYWORD(analyzer=exact),
+        site=fields.KEYWORD(analyzer=exact),
     )
     for name in ("title", "body", "authors", "tags", "source", "notes"):
         schema[name].format = TermPositions(field_boost=schema[name].format.field_boost)
@@ -79,6 +85,9 @@ def document(article: Article, words: int, notes: str = "") -> dict:
         sortdate=date,
         minutes=min(minutes_for(words), MAX_MINUTES),
         lang=article.lang,
+        url=article.url,
+        address=url_key(article.url) if article.url else "",
+        site="\n".join(site_keys(article.url)) if article.url else "",
     )
     if date:
         doc["date"] = date

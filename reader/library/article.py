@@ -38,6 +38,7 @@ class Article:
     format: str = "markdown"  # or "html" (a saved page), "pdf", "epub"
     lang: str = ""  # a language code ("fr"), "" when not known
     pages: int = 0  # a PDF's pages
+    url: str = ""  # the web address it was saved from, as its file says (reader.library.addresses)
     # A PDF's pages and where each character of `text` stands on them (reader.library.pdf.PdfLayout)
     layout: Any = field(default=None, compare=False, repr=False)
 

@@ -21,6 +21,7 @@ import re
 import zipfile
 from urllib.parse import unquote, urljoin, urlsplit
 
+from reader.library.addresses import web_address
 from reader.library.article import NotAnArticle, ParsedArticle
 from reader.library.webpage import parse_webpage
 
@@ -32,7 +33,8 @@ _SRCSET = re.compile(r"""\s(?:srcset|data-srcset)\s*=\s*(["'])[^"']*\1""", re.IG
 
 def read_mhtml(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:
     page, base, images = split_mhtml(data)
-    return parse_webpage(with_images(page, base, images).encode("utf-8"), article_id, metadata_only)
+    return parse_webpage(with_images(page, base, images).encode("utf-8"), article_id, metadata_only,
+                         address=web_address(base))
 
 
 def is_zip_page(data: bytes) -> bool:

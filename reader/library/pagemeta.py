@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reader.library.addresses import web_address
 from reader.library.article import date_from_value
 
 _ARTICLE_TYPES = {
@@ -45,6 +46,7 @@ class PageMeta:
     site: str = ""
     summary: str = ""
     lang: str = ""
+    url: str = ""
 
 
 def text_of(value) -> str:
@@ -68,7 +70,15 @@ def page_meta(tree) -> PageMeta:
                    metas.get("datepublished"), metas.get("pubdate"), metas.get("date"), metas.get("dc.date"), time_tag)
     summary = metas.get("description") or metas.get("og:description") or text_of(ld.get("description"))
     lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
-    return PageMeta(_title(tree, metas, ld), authors, date, _tags(tree, metas, ld), site, summary, lang)
+    url = _canonical(tree) or web_address(metas.get("og:url")) or web_address(ld.get("url"))
+    return PageMeta(_title(tree, metas, ld), authors, date, _tags(tree, metas, ld), site, summary, lang, url)
+
+
+def _canonical(tree) -> str:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return web_address(link.get("href"))
+    return ""
 
 
 def names_of(values: list[str]) -> tuple[str, ...]:

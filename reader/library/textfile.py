@@ -11,6 +11,7 @@ import tomllib
 from pathlib import PurePosixPath
 from typing import Any
 
+from reader.library.addresses import front_matter_url, site_of, web_address
 from reader.library.article import (
     Article, NotAnArticle, ParsedArticle, article_language, content_hash, date_from_value, date_in_path, readable_name,
 )
@@ -264,17 +265,22 @@ def parse_text_file(data: bytes, article_id: str, metadata_only: bool = False) -
         tags += _strings(meta.get(key), split_commas=True)
     text_plain = "" if metadata_only else plain_text(body)
     title = _title(meta, body, article_id, warnings)
+    url = front_matter_url(meta)
+    source = _text_field(meta, _SOURCE_KEYS, warnings)
+    if web_address(source):  # `source: <url>` (Obsidian Web Clipper): the address, not a name
+        source = _text_field(meta, _SOURCE_KEYS[1:], warnings) or site_of(source)
     article = Article(
         id=article_id,
         title=title,
         authors=_unique_folded(authors),
         date=_article_date(meta, article_id, warnings),
         tags=_unique_folded(tags),
-        source=_text_field(meta, _SOURCE_KEYS, warnings),
+        source=source,
         summary=_text_field(meta, _SUMMARY_KEYS, warnings),
         body="" if metadata_only else body,
         text=text_plain,
         hash=content_hash(data),
         lang=article_language(meta.get("lang") or meta.get("language"), title, text_plain),
+        url=url,
     )
     return ParsedArticle(article, warnings)

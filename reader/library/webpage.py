@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 
+from reader.library.addresses import page_comment_url
 from reader.library.article import (
     Article, NotAnArticle, ParsedArticle, article_language, content_hash, readable_name, valid_text,
 )
@@ -82,9 +83,10 @@ def declared_charset(data: bytes) -> str | None:
 # ---------------------------------------------------------------- the article
 
 
-def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False) -> ParsedArticle:
+def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False, address: str = "") -> ParsedArticle:
     """A saved page as an Article (format 'html': body is the extracted article's HTML).
-    A page with no readable article is still an article, with what it has and a warning."""
+    A page with no readable article is still an article, with what it has and a warning.
+    address: where the page was saved from, when its container says (an MHTML file)."""
     import lxml.html
 
     if not data.strip():
@@ -112,6 +114,7 @@ def parse_webpage(data: bytes, article_id: str, metadata_only: bool = False) -> 
         hash=content_hash(data),
         format="html",
         lang=article_language(meta.lang, meta.title, plain, declared_by_site=True),
+        url=address or meta.url or page_comment_url(text),
     )
     return ParsedArticle(article, warnings)
 

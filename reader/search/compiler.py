@@ -13,9 +13,11 @@ from whoosh import matching, query as wq
 from reader.index.codec import doc_frequencies
 from reader.index.phrase_matching import ColumnarPhrase
 from reader.index.schema import date_number, folder_key
+from reader.library.addresses import site_of, url_key
 from reader.search.filters import DateSpan, Marks, NumberRange, marked_query, no_marks
 from reader.search.query import (
-    FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, has_words, parse, positive_words,
+    EXACT_FIELDS, FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, has_words, parse,
+    positive_words,
 )
 from reader.search.vocabulary import Vocabulary
 from reader.text.analysis import analysed, cjk_sequence, fold, fold_phrase, is_cjk, is_stop_word, stem, words
@@ -196,6 +198,10 @@ class Compiler:
             return self._exact("folder", folder_key(word.text), word)
         if word.field == "lang":
             return self._exact("lang", code_of(word.text) or fold(word.text), word)
+        if word.field == "url":
+            return self._exact("address", url_key(word.text) or url_key(f"http://{word.text}"), word)
+        if word.field == "site":
+            return self._exact("site", site_of(f"http://{word.text.split('://')[-1]}"), word)
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))
@@ -297,7 +303,7 @@ class Compiler:
         return wq.Term(fieldname, value)
 
     def _phrase(self, phrase: Phrase):
-        if phrase.field in ("tag", "path", "lang"):
+        if phrase.field in EXACT_FIELDS:
             return self._word(Word(" ".join(phrase.words), phrase.field))
         targets = FIELD_TARGETS.get(phrase.field, TEXT_FIELDS)
         sequences: dict[tuple[str, ...], set[str]] = {}
@@ -334,7 +340,7 @@ def corrected_query(text: str, reader, vocabulary: Vocabulary) -> str | None:
         return None
     replacements = []
     for word in positive_words(node):
-        if word.kind != "word" or word.field in ("tag", "path") or word.span == (0, 0):
+        if word.kind != "word" or word.field in EXACT_FIELDS or word.span == (0, 0):
             continue
         folded = fold(word.text)
         if len(folded) < 3 or folded.isdigit() or folded in vocabulary:

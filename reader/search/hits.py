@@ -26,6 +26,7 @@ class Hit:
     snippet: Snippet
     matched_in: tuple[str, ...]
     minutes: int = 0  # the reading time
+    url: str = ""  # the web address it was saved from, "" when its file does not say
 
 
 @dataclass
@@ -121,4 +122,5 @@ def hit_of(stored: dict, score: float | None, compiled: Compiled, known: dict[st
         snippet=snippet,
         matched_in=tuple(matched),
         minutes=int(stored.get("minutes") or 0),
+        url=stored.get("url") or "",
     )

@@ -29,7 +29,8 @@ FIELD_TARGETS = {
     "notes": ("notes",),
 }
 SPECIAL_FIELDS = {"tag": "tag", "tags": "tag", "path": "path", "folder": "path", "date": "date", "lang": "lang",
-                  "language": "lang"}
+                  "language": "lang", "url": "url", "site": "site"}
+EXACT_FIELDS = ("tag", "path", "lang", "url", "site")  # searched as written, not as words
 # is:/has: words -> (the reader's mark (reader.search.filters), whether it asks for articles without it).
 MARK_WORDS = {
     ("is", "read"): ("read", False),
@@ -186,7 +187,7 @@ def _term_nodes(chunk: str, start: int, field_name: str | None) -> object | None
     parts = words(text)
     if not parts:
         return None
-    if field_name in ("tag", "path", "lang"):
+    if field_name in EXACT_FIELDS:
         return Word(text, field_name, kind, distance, (start, start + len(chunk)))
     if len(parts) == 1:
         return Word(parts[0], field_name, kind, distance, (start, start + len(chunk)))
@@ -260,7 +261,7 @@ def _chunk(text: str, i: int, out: list) -> int:
         end = text.find('"', j + 1)
         end = n if end == -1 else end
         quoted = text[j + 1 : end]
-        if target in ("tag", "path"):
+        if target in EXACT_FIELDS:
             if words(quoted):
                 out.append(("TERM", Word(quoted, target, span=(i, end + 1))))
         elif parts := words(quoted):
@@ -358,7 +359,7 @@ def has_words(node) -> bool:
     """Whether the query asks for words or phrases in the text (and so has a relevance to
     rank by), not only for filters: tags, folders, dates, marks, reading time."""
     if isinstance(node, (Word, Phrase)):
-        return node.field not in ("tag", "path", "lang")
+        return node.field not in EXACT_FIELDS
     if isinstance(node, (And, Or)):
         return any(has_words(child) for child in node.nodes)
     return False

@@ -11,6 +11,7 @@ QUERY_HELP = """
 <tr><td><code>title:</code> <code>author:</code> <code>tag:</code> <code>source:</code> <code>note:</code></td><td>look in one field: <code>tag:defence</code>, <code>author:"mariko sato"</code>; <code>note:</code> is your comments and highlighted passages</td></tr>
 <tr><td><code>path:world/asia</code></td><td>articles inside a folder</td></tr>
 <tr><td><code>lang:fr</code>, <code>language:german</code></td><td>articles in a language</td></tr>
+<tr><td><code>site:nytimes.com</code>, <code>url:example.com/a*</code></td><td>saved from a site (subdomains too) or a web address</td></tr>
 <tr><td><code>date:2024</code>, <code>date:2024-09</code></td><td>a year or a month</td></tr>
 <tr><td><code>date:[2024-01 to 2024-06]</code></td><td>a range; leave a side empty for open-ended</td></tr>
 <tr><td><code>is:unread</code>, <code>is:read</code></td><td>articles you have not opened yet, or have (Shift+U marks the open one unread again)</td></tr>

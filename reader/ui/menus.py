@@ -62,6 +62,8 @@ def build_menus(window) -> Menus:
                        ["Ctrl+Shift+T"], "pdfTextModeAction")
     text_mode.setCheckable(True)
     text_mode.setEnabled(False)
+    action(view_menu, "Open &Original in Browser", window.reading.open_original, ["Ctrl+Shift+O"],
+           "openOriginalAction")
     view_menu.addSeparator()
     theme_menu = view_menu.addMenu("&Theme")
     themes = QActionGroup(window)

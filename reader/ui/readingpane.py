@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -27,7 +27,7 @@ from reader.search.snippets import Terms
 from reader.service import ReaderService
 from reader.ui import searchmarks, theme
 from reader.ui.articlenotes import ArticleNotes
-from reader.ui.articleview import ArticleView
+from reader.ui.articleview import ArticleView, open_web_link
 from reader.ui.comments import CommentsPanel
 from reader.ui.commentsroom import CommentsRoom
 from reader.ui.findbar import FindBar
@@ -295,6 +295,13 @@ class ReadingPane(CommentsRoom):
         self.pdf.clear()
         self.surfaces.setCurrentWidget(self.view)
         self.view.show_html(html, article_css(theme.is_dark()))
+
+    def open_original(self) -> None:
+        """The article's web address in the browser (asked for: nothing here goes online)."""
+        if self.page is not None and self.page.url:
+            open_web_link(QUrl(self.page.url))
+        elif self.article_id:
+            self.message.emit("This article's file does not say which web page it was saved from.")
 
     def reload(self) -> None:
         """Show the article again where the reader was (its file changed, or the theme)."""
