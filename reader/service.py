@@ -24,7 +24,7 @@ from reader.locations import library_state_dir, remember_library
 from reader.notes import annotations
 from reader.notes.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.notes.annotations import article_shown_text
-from reader.notes.export import export_json, import_rows, notes_markdown
+from reader.notes.export import export_json, import_rows, notes_markdown, readwise_csv
 from reader.notes.reading import ReadingState
 from reader.notes.store import Note, NotesError, NotesStore
 from reader.search.query import TEXT_FIELDS
@@ -304,6 +304,17 @@ class ReaderService:
             return json.dumps(export_json(self.notes.all_notes()), ensure_ascii=False, indent=2) + "\n"
         dates = {i.id: i.date.isoformat() for i in self.articles() if i.date}
         return notes_markdown(self.notes.all_notes(), dates)
+
+    def export_readwise(self) -> tuple[str, int]:
+        """Every highlight as Readwise's import CSV, with this library's titles, authors and
+        web addresses; and how many comments on whole articles it leaves out."""
+        notes = self.notes.all_notes()
+        known = {i.id: i for i in self.articles()}
+        articles = {}
+        for article_id in {n.article for n in notes if n.library == self.library and n.article in known}:
+            info = known[article_id]
+            articles[(self.library, article_id)] = (info.title, ", ".join(info.authors), self.index.address_of(article_id))
+        return readwise_csv(notes, articles)
 
     def import_notes(self, payload: dict) -> int:
         """Add the notes of a JSON export not here yet; highlights are anchored at the next update."""

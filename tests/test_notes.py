@@ -316,3 +316,30 @@ def test_the_cli_says_the_disk_is_full_in_one_line(cli, sample_copy, small_disk)
     assert proc.stderr.count("\n") == 1 and "read-only" in proc.stderr, proc.stderr
     small_disk.writable()
     assert notes_json(cli, sample_copy)[0]["text"] == "Saved before the disk filled up."
+
+
+def test_notes_export_as_readwise_csv(cli, library):
+    """Readwise's import CSV: its columns, each highlight with its comment, its article's title,
+    authors and web address, in the order the passages stand; comments on a whole article are
+    left out, and said so."""
+    import csv
+    import io
+
+    from conftest import write
+
+    write(library, "clip.md", "---\ntitle: The Clip\nauthor: Ann Example\nurl: https://example.com/clip\n---\n"
+                              "First passage here. Then a second passage, with a comma.\n")
+    cli("--library", library, "index")
+    cli("--library", library, "notes", "add", "clip.md", "why, indeed", "--quote", "a second passage, with a comma")
+    cli("--library", library, "notes", "add", "clip.md", "--quote", "First passage")
+    cli("--library", library, "notes", "add", "clip.md", "a comment on the whole article")
+    target = library.parent / "readwise.csv"
+    proc = cli("--library", library, "notes", "export", "--format", "readwise", target)
+    assert "1 comments on whole articles left out" in proc.stderr
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows[0] == ["Highlight", "Title", "Author", "URL", "Note", "Location", "Date"]
+    assert [r[0] for r in rows[1:]] == ["First passage", "a second passage, with a comma"]
+    assert rows[2][1:5] == ["The Clip", "Ann Example", "https://example.com/clip", "why, indeed"]
+    assert int(rows[1][5]) < int(rows[2][5]) and len(rows[1][6]) == 19 and rows[1][6][10] == " "
+    assert cli("--library", library, "notes", "export", "--format", "readwise", target, check=1).stderr.count("\n") == 1
+    assert cli("--library", library, "notes", "export", "-o", "a.csv", "b.csv", check=2).returncode == 2

@@ -50,8 +50,10 @@ def add_notes_parser(sub) -> None:
     search.add_argument("--json", action="store_true")
 
     export = verbs.add_parser("export", help="write every note to Markdown or JSON")
-    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--format", choices=("md", "json", "readwise"), default="md",
+                        help="md: to read; json: to import again; readwise: Readwise's highlights CSV")
     export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: stdout)")
+    export.add_argument("target", nargs="?", metavar="FILE", help="the file to write (as --output)")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
     imp = verbs.add_parser("import", help="add the notes of a JSON export (never twice)")
@@ -67,6 +69,8 @@ def usage_problem(args) -> str | None:
     """What is wrong with how a notes command was called, if anything (exit 2)."""
     if args.verb == "add" and args.text is None and args.quote is None:
         return "notes add needs TEXT, or --quote PASSAGE for a highlight"
+    if args.verb == "export" and args.output and args.target and args.output != args.target:
+        return "notes export takes the file once: FILE or --output FILE"
     return None
 
 
@@ -183,11 +187,20 @@ def _print_notes(notes: list[Note], as_json: bool, pages: dict[int, int] | None 
 
 def _export(ctx, args) -> None:
     store = ctx.notes
-    payload = ctx.service.export_notes(args.format)
-    if not args.output or args.output == "-":
+    output = args.output or args.target
+    comments = 0
+    if args.format == "readwise":
+        payload, comments = ctx.service.export_readwise()
+    else:
+        payload = ctx.service.export_notes(args.format)
+    left_out = (f"{comments} comments on whole articles left out: Readwise takes highlights only "
+                "(the md and json exports keep them)") if comments else ""
+    if not output or output == "-":
         sys.stdout.write(payload)
+        if left_out:
+            print(left_out, file=sys.stderr)
         return
-    target = Path(args.output).expanduser()
+    target = Path(output).expanduser()
     if target.exists() and not args.force:
         raise CommandError(f"{target} already exists; use --force to overwrite it")
     if target.exists() and not target.is_file():
@@ -196,7 +209,10 @@ def _export(ctx, args) -> None:
         write_atomically(target.absolute(), payload.encode("utf-8"))
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
-    print(f"exported {len([n for n in store.all_notes() if not n.deleted])} notes to {target}", file=sys.stderr)
+    kept = [n for n in store.all_notes() if not n.deleted and (args.format != "readwise" or n.is_highlight)]
+    print(f"exported {len(kept)} {'highlights' if args.format == 'readwise' else 'notes'} to {target}", file=sys.stderr)
+    if left_out:
+        print(left_out, file=sys.stderr)
 
 
 def _list_backups(store, as_json: bool) -> None:

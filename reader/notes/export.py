@@ -102,3 +102,39 @@ def _stamp(note: Note) -> str:
     if note.updated != note.created:
         stamp += f" (edited {local_time(note.updated)})"
     return stamp
+
+
+READWISE_COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
+
+
+def readwise_csv(notes: list[Note], articles: dict[tuple[str, str], tuple[str, str, str]]) -> tuple[str, int]:
+    """Highlights as Readwise's import CSV (its documented columns), each article's in the
+    order they stand in it, and how many comments on a whole article were left out (Readwise
+    takes passages only; the Markdown and JSON exports keep them). articles: (library, id) ->
+    (title, authors, web address), as the library knows them now."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(READWISE_COLUMNS)
+    kept = [n for n in notes if not n.deleted and n.quote is not None]
+    kept.sort(key=lambda n: (n.library, n.article, _place(n), n.created))
+    for note in kept:
+        title, authors, url = articles.get((note.library, note.article), (note.article_title, "", ""))
+        writer.writerow((note.quote.exact, title or note.article_title, authors, url, note.text,
+                         _place(note), _readwise_date(note.created)))
+    comments = sum(1 for n in notes if not n.deleted and n.quote is None)
+    return out.getvalue(), comments
+
+
+def _place(note: Note) -> int:
+    """Where the passage stands in its article (a character offset), for Readwise's Location."""
+    if note.anchor is not None and note.anchor.attached and note.anchor.start is not None:
+        return note.anchor.start
+    return note.position if note.position is not None else 0
+
+
+def _readwise_date(created: str) -> str:
+    """ISO 8601 UTC as Readwise's importer reads dates: 'YYYY-MM-DD HH:MM:SS'."""
+    return created.replace("T", " ").removesuffix("Z")[:19]

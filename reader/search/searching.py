@@ -60,6 +60,12 @@ class LibraryIndex(Index):
                 suggestion = better if better_total > total else None
         return SearchResults(text, total, hits, suggestion, frozenset(compiled.highlight))
 
+    def address_of(self, article_id: str) -> str:
+        """The web address an indexed article was saved from, "" if its file does not say."""
+        if self._ix is None:
+            return ""
+        return (self.searcher().document(id=article_id) or {}).get("url") or ""
+
     def related(self, article_id: str, limit: int) -> list[RelatedArticle]:
         """The articles most like this one (reader.search.related), best first."""
         from reader.search.related import related_articles
