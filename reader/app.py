@@ -47,3 +47,35 @@ def main(library: str | os.PathLike | None = None, data: str | os.PathLike | Non
     window = build_window(library, data)
     window.show()
     return app.exec()
+
+
+def open_in_window(target: str | None, note: int | None = None, library: str | os.PathLike | None = None,
+                   data: str | os.PathLike | None = None) -> int:
+    """`article-reader open [ARTICLE | article-reader://open?library=…&article=…&note=N] [--note N]`:
+    the window at the article (and the note's passage), handed to the window already running
+    on this data folder if there is one, else in a new one."""
+    from urllib.parse import parse_qs, urlsplit
+
+    article = target
+    if target and target.startswith("article-reader:"):
+        query = parse_qs(urlsplit(target).query)
+        library = (query.get("library") or [library])[0]
+        article = (query.get("article") or [None])[0]
+        asked_note = (query.get("note") or [""])[0]
+        note = int(asked_note) if asked_note.isdigit() else note
+    data_path = data_dir(data)
+    if article:
+        from reader.ui.handoff import hand_to_running
+
+        try:
+            root = str(library_root(choose_library(library, data_path)))
+        except LibraryError:
+            root = ""
+        if hand_to_running(data_path, {"library": root, "article": article, "note": note}):
+            return 0
+    app = _application()
+    window = build_window(library, data)
+    if article:
+        window.asked = (article, note)  # opened once the list is there
+    window.show()
+    return app.exec()

@@ -25,6 +25,7 @@ from reader.notes import annotations
 from reader.notes.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.notes.annotations import article_shown_text
 from reader.notes.export import export_json, import_rows, notes_markdown, readwise_csv
+from reader.notes.obsidian import ArticleMeta, export_vault
 from reader.notes.reading import ReadingState
 from reader.notes.store import Note, NotesError, NotesStore
 from reader.search.query import TEXT_FIELDS
@@ -309,12 +310,25 @@ class ReaderService:
         """Every highlight as Readwise's import CSV, with this library's titles, authors and
         web addresses; and how many comments on whole articles it leaves out."""
         notes = self.notes.all_notes()
+        articles = {key: (meta.title, ", ".join(meta.authors), meta.url) for key, meta in self._annotated(notes).items()}
+        return readwise_csv(notes, articles)
+
+    def export_obsidian(self, folder: Path) -> tuple[int, int]:
+        """One Markdown file per annotated article in folder (reader.notes.obsidian), updated
+        in place by a later export: (files written, of them new)."""
+        notes = self.notes.all_notes()
+        return export_vault(notes, self._annotated(notes), folder)
+
+    def _annotated(self, notes: list[Note]) -> dict[tuple[str, str], ArticleMeta]:
+        """What this library knows of the articles the notes are on."""
         known = {i.id: i for i in self.articles()}
-        articles = {}
+        found = {}
         for article_id in {n.article for n in notes if n.library == self.library and n.article in known}:
             info = known[article_id]
-            articles[(self.library, article_id)] = (info.title, ", ".join(info.authors), self.index.address_of(article_id))
-        return readwise_csv(notes, articles)
+            found[(self.library, article_id)] = ArticleMeta(
+                info.title, info.authors, self.index.address_of(article_id),
+                info.date.isoformat() if info.date else "", info.tags)
+        return found
 
     def import_notes(self, payload: dict) -> int:
         """Add the notes of a JSON export not here yet; highlights are anchored at the next update."""

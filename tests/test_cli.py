@@ -178,20 +178,28 @@ def test_install_desktop_puts_a_valid_menu_entry_and_icon_where_menus_look_then_
     cli.env.pop("XDG_DATA_HOME", None)
     home = Path(cli.env["HOME"])
     before = {p for p in tmp_path.rglob("*")}
-    proc = cli("install-desktop")
     entry = home / ".local/share/applications/article-reader.desktop"
     icon = home / ".local/share/icons/hicolor/scalable/apps/article-reader.svg"
-    assert proc.stdout.split() == ["wrote", str(entry), "wrote", str(icon)]
+    config = home / ".config"
+    config.mkdir()
+    (config / "mimeapps.list").write_text("[Default Applications]\ntext/html=firefox.desktop\n", encoding="utf-8")
+    proc = cli("install-desktop")
+    assert proc.stdout.split() == ["wrote", str(entry), "wrote", str(icon), "wrote", str(config / "mimeapps.list")]
+    # article-reader:// links (a notes export's links back) open it; the other defaults stay.
+    assert (config / "mimeapps.list").read_text(encoding="utf-8").splitlines() == [
+        "[Default Applications]", "x-scheme-handler/article-reader=article-reader.desktop", "text/html=firefox.desktop"]
     parsed = configparser.ConfigParser(interpolation=None)
     parsed.read(entry, encoding="utf-8")
     values = parsed["Desktop Entry"]
-    assert values["Exec"] == f"{cli.exe} gui" and values["TryExec"] == cli.exe and values["Icon"] == "article-reader"
+    assert values["Exec"] == f"{cli.exe} open %u" and values["TryExec"] == cli.exe and values["Icon"] == "article-reader"
+    assert values["MimeType"] == "x-scheme-handler/article-reader;"
     assert icon.read_bytes().startswith(b"<svg") or b"<svg" in icon.read_bytes()[:400]
     if shutil.which("desktop-file-validate"):
         check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
     written = {p for p in tmp_path.rglob("*")} - before
-    assert all(p == home / ".local" or home / ".local" in p.parents for p in written)  # nowhere else
+    assert all(p == home / ".local" or home / ".local" in p.parents or p in (config, config / "mimeapps.list")
+               for p in written)  # nowhere else
 
     cli.env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
     cli("install-desktop")
@@ -200,6 +208,7 @@ def test_install_desktop_puts_a_valid_menu_entry_and_icon_where_menus_look_then_
     cli.env.pop("XDG_DATA_HOME")
     assert cli("install-desktop", "--uninstall").stdout.split() == ["removed", str(entry), "removed", str(icon)]
     assert not entry.exists() and not icon.exists()
+    assert (config / "mimeapps.list").read_text(encoding="utf-8") == "[Default Applications]\ntext/html=firefox.desktop\n"
     assert "nothing to remove" in cli("install-desktop", "--uninstall").stdout
 
 

@@ -13,6 +13,7 @@ from qt_helpers import (
 )
 
 from reader.app import build_window
+from test_no_network import recorder  # noqa: F401  (a pytest fixture: the system browser, recorded)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -613,43 +614,68 @@ def test_reopening_an_indexed_library_keeps_its_list_and_searches_at_once(qtbot,
     w.close()
 
 
-def test_the_header_shows_the_site_and_open_original_hands_the_address_to_the_browser(qtbot, library, data):
+def test_the_header_shows_the_site_and_open_original_hands_the_address_to_the_browser(qtbot, library, data, recorder):
     """Only when asked: the link in the header, or View → Open Original; never on its own."""
-    from PySide6.QtCore import QUrl, Slot
-    from PySide6.QtGui import QAction, QDesktopServices
+    from PySide6.QtGui import QAction
     from qt_helpers import article_text, open_window, wait_article
 
-    class Browser(QObject):
-        def __init__(self):
-            super().__init__()
-            self.opened: list[str] = []
+    write(library, "clip.md", "---\ntitle: Clipped\nsource: https://www.nytimes.com/2024/01/02/clip.html\n---\n"
+                              "The clipped text.\n")
+    write(library, "plain.md", "# Plain\nNo address here.\n")
+    w = open_window(qtbot, library, data, rows=2)
+    w.open_article("clip.md")
+    wait_article(qtbot, w, "The clipped text")
+    assert "nytimes.com" in article_text(w) and "Open Original" in article_text(w)
+    qtbot.wait(200)
+    assert recorder.opened == []  # showing it opened nothing
+    w.findChild(QAction, "openOriginalAction").trigger()
+    assert recorder.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
+    w.open_article("plain.md")
+    wait_article(qtbot, w, "No address here")
+    assert "Open Original" not in article_text(w)
+    w.findChild(QAction, "openOriginalAction").trigger()
+    assert recorder.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
+    assert "does not say" in w.status.text.text()
+    w.close()
 
-        @Slot(QUrl)
-        def open(self, url):
-            self.opened.append(url.toString())
 
-    browser = Browser()
-    for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, browser, "open")
-    try:
-        write(library, "clip.md", "---\ntitle: Clipped\nsource: https://www.nytimes.com/2024/01/02/clip.html\n---\n"
-                                  "The clipped text.\n")
-        write(library, "plain.md", "# Plain\nNo address here.\n")
-        w = open_window(qtbot, library, data, rows=2)
-        w.open_article("clip.md")
-        wait_article(qtbot, w, "The clipped text")
-        assert "nytimes.com" in article_text(w) and "Open Original" in article_text(w)
-        qtbot.wait(200)
-        assert browser.opened == []  # showing it opened nothing
-        w.findChild(QAction, "openOriginalAction").trigger()
-        assert browser.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
-        w.open_article("plain.md")
-        wait_article(qtbot, w, "No address here")
-        assert "Open Original" not in article_text(w)
-        w.findChild(QAction, "openOriginalAction").trigger()
-        assert browser.opened == ["https://www.nytimes.com/2024/01/02/clip.html"]
-        assert "does not say" in w.status.text.text()
-        w.close()
-    finally:
-        for scheme in ("http", "https"):
-            QDesktopServices.unsetUrlHandler(scheme)
+def test_article_reader_open_and_its_links_are_handed_to_the_running_window(qtbot, library, data):
+    """`article-reader open ARTICLE --note ID`, and the article-reader:// link a notes export
+    writes, show the article (at the passage) in the window already running on the data
+    folder: no second window."""
+    import subprocess
+    import time
+
+    from conftest import _entry_point
+    from qt_helpers import open_window, wait_article
+
+    from reader.notes.obsidian import open_link
+
+    write(library, "first.md", "# First\nThe first article.\n")
+    write(library, "second.md", "# Second\nThe second article, with a passage to find.\n")
+    w = open_window(qtbot, library, data, rows=2)
+    note = w.workers  # the notes go through the window's own engine, as the window adds them
+    added = []
+    note.call(note.notes, lambda svc: svc.add_quoted("second.md", "a passage to find"), added.append)
+    qtbot.waitUntil(lambda: bool(added), timeout=10_000)
+    w.open_article("first.md")
+    wait_article(qtbot, w, "The first article")
+
+    def hand(*args):
+        proc = subprocess.Popen([_entry_point(), "--data-dir", str(data), "--library", str(library), "open", *args])
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            qtbot.wait(20)  # the window answers while the command waits
+        assert proc.returncode == 0
+
+    hand("second.md", "--note", str(added[0].id))
+    qtbot.waitUntil(lambda: w.current_id == "second.md", timeout=10_000)
+    wait_article(qtbot, w, "The second article")
+    qtbot.waitUntil(lambda: w.reading.comments.selected_id() == added[0].id, timeout=10_000)  # at its passage
+    w.open_article("first.md")
+    wait_article(qtbot, w, "The first article")
+    hand(open_link(str(library.resolve()), "second.md", added[0].id))
+    qtbot.waitUntil(lambda: w.current_id == "second.md", timeout=10_000)
+    hand("no-such.md")
+    qtbot.waitUntil(lambda: "no article no-such.md" in w.status.text.text(), timeout=10_000)
+    w.close()

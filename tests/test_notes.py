@@ -343,3 +343,40 @@ def test_notes_export_as_readwise_csv(cli, library):
     assert int(rows[1][5]) < int(rows[2][5]) and len(rows[1][6]) == 19 and rows[1][6][10] == " "
     assert cli("--library", library, "notes", "export", "--format", "readwise", target, check=1).stderr.count("\n") == 1
     assert cli("--library", library, "notes", "export", "-o", "a.csv", "b.csv", check=2).returncode == 2
+
+
+def test_notes_export_to_an_obsidian_folder_updates_its_files_in_place(cli, library, tmp_path):
+    """One file per annotated article: front matter Obsidian reads, the whole-article comments,
+    then each passage quoted with its comment under it in article order, links back into the
+    app; a second export updates the same files (even renamed), and leaves other files be."""
+    import yaml
+    from conftest import write
+
+    write(library, "clip.md", "---\ntitle: 'The Clip: a test'\nauthor: Ann Example\ndate: 2024-02-03\ntags: [harbour]\n"
+                              "url: https://example.com/clip\n---\nFirst passage here. Then a second passage.\n")
+    write(library, "other.md", "# Other\nNothing marked in it.\n")
+    cli("--library", library, "index")
+    cli("--library", library, "notes", "add", "clip.md", "second comment", "--quote", "a second passage")
+    cli("--library", library, "notes", "add", "clip.md", "--quote", "First passage")
+    cli("--library", library, "notes", "add", "clip.md", "on the whole article")
+    vault = tmp_path / "vault"
+    write(vault, "mine.md", "# My own note\n")
+    cli("--library", library, "notes", "export", "--format", "obsidian", vault)
+    files = sorted(p.name for p in vault.iterdir())
+    assert files == ["The Clip a test.md", "mine.md"]
+    text = (vault / "The Clip a test.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "The Clip: a test" and front["author"] == ["Ann Example"]
+    assert front["url"] == "https://example.com/clip" and front["published"] == "2024-02-03" and front["tags"] == ["harbour"]
+    body = text.split("---\n", 2)[2]
+    assert body.index("on the whole article") < body.index("> First passage") < body.index("> a second passage")
+    assert body.index("> a second passage") < body.index("second comment")
+    assert body.count("article-reader://open?") == 3 and "[original](https://example.com/clip)" in body
+    (vault / "The Clip a test.md").rename(vault / "Renamed by me.md")
+    cli("--library", library, "notes", "add", "clip.md", "a later comment")
+    proc = cli("--library", library, "notes", "export", "--format", "obsidian", vault)
+    assert "0 new files, 1 updated" in proc.stderr
+    assert sorted(p.name for p in vault.iterdir()) == ["Renamed by me.md", "mine.md"]
+    assert "a later comment" in (vault / "Renamed by me.md").read_text(encoding="utf-8")
+    assert (vault / "mine.md").read_text(encoding="utf-8") == "# My own note\n"
+    assert cli("--library", library, "notes", "export", "--format", "obsidian", check=1).stderr.count("\n") == 1

@@ -24,12 +24,15 @@ Name=Article Reader
 GenericName=Article Reader
 Comment=Read, search and annotate your library of articles, offline
 TryExec={try_exec}
-Exec={exec} gui
+Exec={exec} open %u
 Icon={name}
 Terminal=false
 Categories=Office;Viewer;
 Keywords=articles;markdown;reader;search;notes;
+MimeType=x-scheme-handler/article-reader;
 """
+SCHEME = "x-scheme-handler/article-reader"  # links a notes export writes: article-reader://open?…
+DEFAULTS = "[Default Applications]"
 
 
 def data_home() -> Path:
@@ -72,15 +75,36 @@ def icon_source() -> Path:
     return found
 
 
+def mimeapps_path() -> Path:
+    """$XDG_CONFIG_HOME/mimeapps.list, else ~/.config/mimeapps.list: where a user's default
+    application for each link scheme is chosen (what `xdg-mime default` writes)."""
+    value = os.environ.get("XDG_CONFIG_HOME", "")
+    return (Path(value) if os.path.isabs(value) else Path.home() / ".config") / "mimeapps.list"
+
+
+def with_scheme(text: str, register: bool) -> str:
+    """mimeapps.list with our scheme's default set (or taken away), every other line kept."""
+    lines = [line for line in text.splitlines() if not line.startswith(f"{SCHEME}=")]
+    if register:
+        if DEFAULTS not in lines:
+            lines += ([""] if lines and lines[-1].strip() else []) + [DEFAULTS]
+        lines.insert(lines.index(DEFAULTS) + 1, f"{SCHEME}={NAME}.desktop")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def install(home: Path | None = None) -> list[Path]:
-    """Write the entry and the icon (atomically); returns what was written."""
+    """Write the entry and the icon (atomically) and make the entry open article-reader://
+    links; returns what was written."""
     entry, icon = entry_paths(home)
     program = command()
     text = ENTRY.format(try_exec=program, exec=exec_quoted(program), name=NAME)
-    for path, data in ((icon, icon_source().read_bytes()), (entry, text.encode("utf-8"))):
+    defaults = mimeapps_path()
+    current = defaults.read_text(encoding="utf-8", errors="replace") if defaults.is_file() else ""
+    for path, data in ((icon, icon_source().read_bytes()), (entry, text.encode("utf-8")),
+                       (defaults, with_scheme(current, True).encode("utf-8"))):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
-    return [entry, icon]
+    return [entry, icon, defaults]
 
 
 def uninstall(home: Path | None = None) -> list[Path]:
@@ -90,6 +114,11 @@ def uninstall(home: Path | None = None) -> list[Path]:
         if path.exists():
             path.unlink()
             removed.append(path)
+    defaults = mimeapps_path()
+    if defaults.is_file():
+        current = defaults.read_text(encoding="utf-8", errors="replace")
+        if f"{SCHEME}=" in current:
+            write_atomically(defaults, with_scheme(current, False).encode("utf-8"))
     return removed
 
 

@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help="where the index and notes live")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
+    opening = sub.add_parser("open", help="open the window at an article (a running window is reused)")
+    opening.add_argument("target", nargs="?", metavar="ARTICLE",
+                         help="the article's id, or an article-reader://open?… link (from a notes export)")
+    opening.add_argument("--note", type=positive_int, metavar="ID", help="at this note's passage")
     gui = sub.add_parser("gui", help="open the desktop reader (the default)")
     gui.add_argument("--library", dest="gui_library", metavar="DIR", help=argparse.SUPPRESS)
 
@@ -71,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         from reader.app import main as gui_main
 
         return gui_main(library=getattr(args, "gui_library", None) or args.library, data=args.data_dir)
+    if args.command == "open":
+        from reader.app import open_in_window
+
+        return open_in_window(args.target, args.note, args.library, args.data_dir)
     if args.command == "install-desktop":
         return run_install_desktop(args)
     try:

@@ -50,8 +50,9 @@ def add_notes_parser(sub) -> None:
     search.add_argument("--json", action="store_true")
 
     export = verbs.add_parser("export", help="write every note to Markdown or JSON")
-    export.add_argument("--format", choices=("md", "json", "readwise"), default="md",
-                        help="md: to read; json: to import again; readwise: Readwise's highlights CSV")
+    export.add_argument("--format", choices=("md", "json", "readwise", "obsidian"), default="md",
+                        help="md: to read; json: to import again; readwise: Readwise's highlights CSV; "
+                             "obsidian: a Markdown file per article into the folder FILE names")
     export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: stdout)")
     export.add_argument("target", nargs="?", metavar="FILE", help="the file to write (as --output)")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -188,6 +189,18 @@ def _print_notes(notes: list[Note], as_json: bool, pages: dict[int, int] | None 
 def _export(ctx, args) -> None:
     store = ctx.notes
     output = args.output or args.target
+    if args.format == "obsidian":
+        if not output or output == "-":
+            raise CommandError("--format obsidian writes into a folder: give it (notes export --format obsidian DIR)")
+        folder = Path(output).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder")
+        try:
+            written, new = ctx.service.export_obsidian(folder)
+        except OSError as exc:
+            raise CommandError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+        print(f"exported {written} articles' notes to {folder} ({new} new files, {written - new} updated)", file=sys.stderr)
+        return
     comments = 0
     if args.format == "readwise":
         payload, comments = ctx.service.export_readwise()

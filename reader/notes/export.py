@@ -77,7 +77,7 @@ def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
         if any(n.orphaned for n in items):
             details.append("**article missing**")
         out += [" · ".join(details), ""]
-        for note in sorted(items, key=_reading_order):
+        for note in sorted(items, key=reading_order):
             out += [f"### {_stamp(note)}", ""]
             if note.quote:
                 out += ["> " + line if line else ">" for line in note.quote.exact.splitlines()]
@@ -89,7 +89,8 @@ def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _reading_order(note: Note) -> tuple:
+def reading_order(note: Note) -> tuple:
+    """Comments on the whole article first, then passages as they stand, detached ones last."""
     if note.quote is None:
         return (0, 0, note.created, note.id)
     if note.anchor and note.anchor.attached:

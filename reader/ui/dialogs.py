@@ -3,9 +3,14 @@ article has gone."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout,
+)
 
 from reader.notes.store import Note, local_time
+from reader.storage import write_atomically
 
 
 def info_dialog(parent, title: str, html: str, name: str) -> QDialog:
@@ -51,3 +56,19 @@ def orphans_dialog(parent, notes: list[Note]) -> QDialog:
     dialog.resize(560, 420)
     dialog.show()
     return dialog
+
+
+def export_notes(window, workers) -> None:
+    """File → Export Notes…: Markdown, or JSON by the name's suffix, written on the notes thread."""
+    target, _ = QFileDialog.getSaveFileName(window, "Export Notes", str(Path.home() / "article-notes.md"),
+                                            "Markdown (*.md);;JSON (*.json)")
+    if not target or workers is None:
+        return
+    path = Path(target)
+
+    def job(svc) -> str:
+        write_atomically(path, svc.export_notes("json" if path.suffix.lower() == ".json" else "md").encode("utf-8"))
+        return str(path)
+
+    workers.call(workers.notes, job, lambda p: window.status.say(f"Notes exported to {p}."),
+                 lambda m: QMessageBox.warning(window, "Export failed", m))

@@ -13,16 +13,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QStackedWidget
 
 from reader.locations import library_state_dir
 from reader.notes.reading import ReadingState
 from reader.render import Neighbour
 from reader.search.saved_searches import SavedSearches
-from reader.storage import write_atomically
 from reader.ui import dialogs
 from reader.ui.allnotes import AllNotesPane
 from reader.ui.articleview import open_web_link
+from reader.ui.handoff import Handoff
 from reader.ui.help import QUERY_HELP
 from reader.ui.librarypane import LibraryPane
 from reader.ui.livelibrary import LiveLibrary, Refreshed
@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self.root = root
         self.settings = QSettings(str(data / "gui.ini"), QSettings.IniFormat)
         self.workers: Workers | None = None
+        self.asked: tuple[str, int | None] | None = None  # an article to open once the list is there
+        self.handoff = Handoff(data, self)  # `article-reader open` and article-reader:// links come here
         self.look = WindowLook(self, self.settings)
         self._build_panes()
         self._build_toolbar_and_status()
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self.navigation.changed.connect(self._on_navigation)
         # the live library
         self.live.listed.connect(self._on_listing)
+        self.handoff.asked.connect(self.open_asked)
         self.live.updated.connect(self._on_updated)
         self.live.batch.connect(self._on_batch)
         self.live.progress.connect(self._on_progress)
@@ -339,9 +342,29 @@ class MainWindow(QMainWindow):
             self.status.say("Marked as unread.")
 
     def _restore_last_article(self) -> None:
+        if self.asked is not None:
+            (article, note), self.asked = self.asked, None
+            self.open_asked(str(self.root), article, note)
+            return
         last = self.settings.value(f"last_article/{self.root}")
         if self.current_id is None and last and self.library.info(last):
             self.open_article(last, "library")
+
+    def open_asked(self, library: str, article: str, note: int | None = None) -> None:
+        """An article asked for from outside (a link, `article-reader open`), in front."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if library and (self.root is None or Path(library).resolve() != self.root):
+            self.asked = (article, note)
+            self.open_library(Path(library))
+            return
+        if self.library.info(article) is None:
+            self.asked = None if self.library.model.rowCount() else (article, note)
+            if self.asked is None:
+                self.status.say(f"There is no article {article} in this library.")
+            return
+        self.open_article(article, "library", note)
 
     # ------------------------------------------------------------ notes
 
@@ -375,18 +398,7 @@ class MainWindow(QMainWindow):
                               lambda notes: dialogs.orphans_dialog(self, notes))
 
     def export_notes(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Export Notes", str(Path.home() / "article-notes.md"),
-                                                "Markdown (*.md);;JSON (*.json)")
-        if not target or self.workers is None:
-            return
-        path = Path(target)
-
-        def job(svc) -> str:
-            write_atomically(path, svc.export_notes("json" if path.suffix.lower() == ".json" else "md").encode("utf-8"))
-            return str(path)
-
-        self.workers.call(self.workers.notes, job, lambda p: self.status.say(f"Notes exported to {p}."),
-                          lambda m: QMessageBox.warning(self, "Export failed", m))
+        dialogs.export_notes(self, self.workers)
 
     # ------------------------------------------------------------ view
 
@@ -398,6 +410,7 @@ class MainWindow(QMainWindow):
         dialogs.info_dialog(self, "How to search", QUERY_HELP, "queryHelp")
 
     def closeEvent(self, event) -> None:
+        self.handoff.close()
         self.look.save()
         self._stop_library()
         super().closeEvent(event)
