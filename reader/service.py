@@ -65,7 +65,8 @@ class ShownArticle:
 
 
 class ReaderService:
-    def __init__(self, root: Path, data: Path, reading: ReadingState | None = None):
+    def __init__(self, root: Path, data: Path, reading: ReadingState | None = None,
+                 quick_first_searches: bool = False):
         self.root = root
         self.data = data
         self.library = str(root)
@@ -76,7 +77,7 @@ class ReaderService:
         # in the very next search; a command reads it from the data folder.
         self._reading = reading
         self._saved: SavedSearches | None = None
-        self.quick_first_searches = False  # the window's searcher: see warm_scoring
+        self.quick_first_searches = quick_first_searches  # the window's searcher: see warm_scoring
 
     # ------------------------------------------------------------ parts, opened lazily
 

@@ -137,7 +137,7 @@ def test_the_first_searches_of_a_quick_searcher_are_whooshs_and_the_same(library
     script = (
         "import sys; from pathlib import Path; from reader.service import ReaderService; "
         "from reader.library.scanning import library_root; "
-        f"s = ReaderService(library_root(Path({str(library)!r})), Path({str(data)!r})); s.quick_first_searches = True; "
+        f"s = ReaderService(library_root(Path({str(library)!r})), Path({str(data)!r}), quick_first_searches=True); "
         "s.prepare_search(); q = ['gamma', 'alpha -gamma', 'words alpha']; "
         "first = [[(h.id, h.score) for h in s.search(t).hits] for t in q]; "
         "whoosh = 'reader.search.column_scoring' not in sys.modules; s.warm_scoring(); "

@@ -409,4 +409,3 @@ class ArrayMatcher(LeafMatcher):
 
     def score(self):
         return self.scorer.score(self) if self.scorer else self.weight()
-

@@ -23,7 +23,6 @@ mapped into memory as it lies on disk.
 
 from __future__ import annotations
 
-
 import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter

@@ -182,7 +182,7 @@ class Index:
         scan = scan_library(self.root)
         report.skipped.extend(scan.skipped)
         old = self.catalog.stats()
-        seen = {e.id for e in scan.files if _same_stats(old.get(e.id), e)}
+        seen = _unchanged(scan, old)
         report.unchanged = len(seen)
         candidates = [e for e in scan.files if e.id not in seen]
         listed_early = bool(listing) and len(candidates) >= METADATA_FIRST
@@ -220,8 +220,8 @@ class Index:
             return True, 0
         scan = scan_library(self.root)
         old = self.catalog.stats()
-        changed = len(scan.files) != len(old) or any(not _same_stats(old.get(e.id), e) for e in scan.files)
-        return changed, len(scan.skipped)
+        seen = _unchanged(scan, old)  # a file new or changed, or one gone, is work
+        return len(seen) != len(scan.files) or len(seen) != len(old), len(scan.skipped)
 
     def _take_all(self, candidates: list[FileEntry], old: dict[str, FileStat], batch: Batch,
                   report: IndexReport, seen: set[str], progress: Progress | None) -> None:
@@ -356,6 +356,11 @@ def _newest_first(infos) -> list[ArticleInfo]:
     entries = sorted(infos, key=lambda a: a.id)
     entries.sort(key=lambda a: a.date or dt.date.min, reverse=True)
     return entries
+
+
+def _unchanged(scan, old: dict[str, FileStat]) -> set[str]:
+    """The scanned files whose size and mtime are as the catalog has them: not read again."""
+    return {e.id for e in scan.files if _same_stats(old.get(e.id), e)}
 
 
 def _same_stats(before: FileStat | None, entry: FileEntry) -> bool:

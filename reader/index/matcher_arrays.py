@@ -71,7 +71,7 @@ def term_mask(reader, fieldname: str, texts) -> np.ndarray:
 
 
 @cache
-def _length_table() -> np.ndarray:
+def length_table() -> np.ndarray:
     """Whoosh's length bytes -> lengths (byte 0: a field the document lacks)."""
     from whoosh.util.numeric import byte_to_length
 
@@ -150,7 +150,7 @@ class SegmentArrays:
                 raw = np.frombuffer(values, dtype=np.uint8) if values is not None else np.fromiter(column, np.uint8)
                 table = np.zeros(doccount, dtype=np.uint8)
                 table[:min(len(raw), doccount)] = raw[:doccount]
-                kept[fieldname] = _length_table()[table]
+                kept[fieldname] = length_table()[table]
         return kept[fieldname]
 
     def listed(self, m):
@@ -216,12 +216,13 @@ class SegmentArrays:
         return docs[keep], scores[keep]
 
     def inverse(self, m):
+        # Whoosh's Not gives its inverse the segment's deletions as what is missing; any
+        # other (its default: nothing missing) is not a shape the query language makes.
+        if m.missing != self.reader.is_deleted:
+            raise Unsupported("an inverse missing other documents")
         keep = ~self._mask(self.evaluate(m.child)[0])
-        if m.missing is not None:
-            if m.missing != self.reader.is_deleted:
-                raise Unsupported("an inverse missing other documents")
-            if self.reader.has_deletions():
-                keep[deleted_documents(self.reader)] = False
+        if self.reader.has_deletions():
+            keep[deleted_documents(self.reader)] = False
         docs = np.flatnonzero(keep[:m.limit])
         return docs, np.full(len(docs), m._weight, dtype=np.float64)
 

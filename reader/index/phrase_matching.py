@@ -55,7 +55,6 @@ class ColumnarPhrase(wq.Phrase):
         result = ColumnListMatcher(found, _tree_sum([arrays.scores_at(m, found) for m in matchers]))
         return result if self.boost == 1.0 else matching.WrappingMatcher(result, boost=self.boost)
 
-
     def _spans(self, searcher, context):
         """Whoosh's own span matcher (a segment without columns), stepped as it is built."""
         with stepped_trees():

@@ -37,13 +37,19 @@ def _cached_reader(self, fieldname, column):
 
 
 def _length_bytes(reader) -> array:
-    """A lengths column's bytes as they lie in the file (one a document: its length byte).
-    Whoosh's load() unpacks them one by one: 11 ms for 10,000 documents, the bulk of the
-    first search after a launch."""
-    raw = getattr(reader, "_dbfile", None)
-    if raw is None or getattr(reader, "_fixedlen", 0) != 1:
-        return reader.load()
-    return array("B", raw.get(reader._basepos, reader._count))
+    """A lengths column's bytes (one a document: its length byte). Whoosh's load() unpacks
+    them one by one: 11 ms for 10,000 documents, the bulk of the first search after a launch."""
+    raw = fixed_column_bytes(reader) if getattr(reader, "_fixedlen", 0) == 1 else None
+    return reader.load() if raw is None else array("B", raw)
+
+
+def fixed_column_bytes(column) -> bytes | None:
+    """A fixed-width column's values as they lie in the file, one after another, up to the
+    last document written (later ones have the column's default); None for another kind."""
+    raw = getattr(column, "_dbfile", None)
+    if raw is None or not hasattr(column, "_fixedlen"):
+        return None
+    return raw.get(column._basepos, column._count * column._fixedlen)
 
 
 class _Lengths:
@@ -147,27 +153,26 @@ _trees = threading.local()
 
 
 @contextmanager
+def _trees_unstepped(flag: bool):
+    before, _trees.unstepped = unstepped(), flag
+    try:
+        yield
+    finally:
+        _trees.unstepped = before
+
+
 def trees_for_arrays():
     """Matcher trees built, in this thread, to be worked out as arrays (reader.index.
     matcher_arrays) and never stepped: their constructors skip stepping to the first match
     (an intersection of two words walked both in Python to their first common document:
     a fifth of a two-word search at 100,000 articles)."""
-    before, _trees.unstepped = unstepped(), True
-    try:
-        yield
-    finally:
-        _trees.unstepped = before
+    return _trees_unstepped(True)
 
 
-@contextmanager
 def stepped_trees():
     """Inside trees_for_arrays, a matcher Whoosh steps as it builds it (a span phrase walks
     its words' intersection to the first place they stand together)."""
-    before, _trees.unstepped = unstepped(), False
-    try:
-        yield
-    finally:
-        _trees.unstepped = before
+    return _trees_unstepped(False)
 
 
 def unstepped() -> bool:

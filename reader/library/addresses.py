@@ -56,6 +56,11 @@ def page_comment_url(html: str) -> str:
     return ""
 
 
+def as_typed(text: str) -> str:
+    """An address as a person types it in a query: the scheme may be left out."""
+    return text if "://" in text else f"http://{text}"
+
+
 def site_of(url: str) -> str:
     """The host, lowercased, without a leading `www.`: what the header shows."""
     try:

@@ -80,8 +80,10 @@ def best(matches: Matches, count: int) -> tuple[np.ndarray, np.ndarray]:
 def newest(matches: Matches, searcher, count: int) -> tuple[np.ndarray, np.ndarray]:
     """The count newest matches (documents, their date numbers): ties by the higher document
     number first, as Whoosh's reversed sort has them."""
-    keys = np.concatenate([sort_dates(reader)[matches.docs[(matches.docs >= offset) & (matches.docs < offset + reader.doc_count_all())] - offset]
-                           for reader, offset in searcher.reader().leaf_readers()] or [np.zeros(0, dtype=np.int64)])
+    # The segments' documents are numbered one after the other: their dates, side by side,
+    # are every document's by its global number.
+    dates = [sort_dates(reader) for reader, _ in searcher.reader().leaf_readers()]
+    keys = np.concatenate(dates)[matches.docs] if dates else np.zeros(0, dtype=np.int64)
     order = np.lexsort((matches.docs, keys))[::-1][:count]
     return matches.docs[order], keys[order].astype(np.float64)
 

@@ -13,7 +13,7 @@ from whoosh import matching, query as wq
 from reader.index.codec import doc_frequencies
 from reader.index.phrase_matching import ColumnarPhrase
 from reader.index.schema import date_number, folder_key
-from reader.library.addresses import site_of, url_key
+from reader.library.addresses import as_typed, site_of, url_key
 from reader.search.filters import DateSpan, Marks, NumberRange, marked_query, no_marks
 from reader.search.query import (
     EXACT_FIELDS, FIELD_TARGETS, TEXT_FIELDS, And, DateRange, Mark, Minutes, Not, Or, Phrase, Word, has_words, parse,
@@ -199,9 +199,9 @@ class Compiler:
         if word.field == "lang":
             return self._exact("lang", code_of(word.text) or fold(word.text), word)
         if word.field == "url":
-            return self._exact("address", url_key(word.text) or url_key(f"http://{word.text}"), word)
+            return self._exact("address", url_key(as_typed(word.text)), word)
         if word.field == "site":
-            return self._exact("site", site_of(f"http://{word.text.split('://')[-1]}"), word)
+            return self._exact("site", site_of(as_typed(word.text)), word)
         targets = FIELD_TARGETS.get(word.field, TEXT_FIELDS)
         if word.kind == "word":
             return self._sequences(targets, self._word_sequences(word.text))

@@ -191,13 +191,12 @@ def sort_dates(reader):
         found = np.zeros(doccount, dtype=np.int64)
         if reader.has_column("sortdate"):
             column = reader.column_reader("sortdate", translate=False)
-            raw = getattr(column, "_dbfile", None)
-            if raw is not None and getattr(column, "_typecode", "") == "i":
-                # The column's bytes as they lie in the file (big-endian int32); past the
-                # last document written, the column's default.
-                count = min(column._count, doccount)
-                found[:count] = np.frombuffer(raw.get(column._basepos, 4 * count), dtype=">i4")
-                found[count:] = column._default
+            raw = whoosh_fixes.fixed_column_bytes(column) if getattr(column, "_typecode", "") == "i" else None
+            if raw is not None:
+                # Big-endian int32s; past the last document written, the column's default.
+                values = np.frombuffer(raw, dtype=">i4")[:doccount]
+                found[:len(values)] = values
+                found[len(values):] = column._default
             else:
                 found[:] = [column[n] for n in range(doccount)]
         _dates_of[reader] = found

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import cache
 
 from whoosh import classify
 
@@ -88,6 +87,8 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
     BM25 over the searched fields (each with its field boost), but exclude."""
     import numpy as np
 
+    from reader.index.matcher_arrays import length_table  # numpy: loaded when first asked
+
     found: list[tuple[int, float]] = []
     for reader, offset in searcher.reader().leaf_readers():
         columns = reader._terms.fields if isinstance(reader._terms, ColumnarTermsReader) else {}
@@ -96,7 +97,7 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
             arrays = columns.get(name)
             if arrays is None:
                 continue
-            lengths = _length_table()[arrays.array("lengths")]
+            lengths = length_table()[arrays.array("lengths")]
             average = searcher.avg_field_length(name) or 1.0
             docs_of, freqs_of = arrays.array("docs"), arrays.array("freqs")
             for term, weight in terms.items():
@@ -116,13 +117,3 @@ def _best_by_terms(searcher, terms: dict[str, float], exclude: int) -> list[tupl
         found.extend((int(n) + offset, float(scores[n])) for n in top if scores[n] > 0)
     found.sort(key=lambda pair: -pair[1])
     return found[:CANDIDATES]
-
-
-@cache
-def _length_table():
-    """Whoosh's length bytes -> lengths, made on first use (numpy stays unloaded until an
-    article's related articles are first asked for)."""
-    import numpy as np
-    from whoosh.util.numeric import byte_to_length
-
-    return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)

@@ -359,12 +359,12 @@ class MainWindow(QMainWindow):
             self.asked = (article, note)
             self.open_library(Path(library))
             return
-        if self.library.info(article) is None:
-            self.asked = None if self.library.model.rowCount() else (article, note)
-            if self.asked is None:
-                self.status.say(f"There is no article {article} in this library.")
-            return
-        self.open_article(article, "library", note)
+        if self.library.info(article) is not None:
+            self.open_article(article, "library", note)
+        elif self.library.model.rowCount():
+            self.status.say(f"There is no article {article} in this library.")
+        else:
+            self.asked = (article, note)  # the list is not there yet
 
     # ------------------------------------------------------------ notes
 

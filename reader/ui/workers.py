@@ -146,13 +146,6 @@ class _Relay(QObject):
     close = Signal()
 
 
-def quick_first_searches(engine):
-    """The searcher's engine: its first searches are collected by Whoosh until numpy and the
-    column scoring are imported (ReaderService.warm_scoring, on another thread)."""
-    engine.quick_first_searches = True
-    return engine
-
-
 class Workers:
     """The engine threads of one open library, each with its own ReaderService:
 
@@ -171,7 +164,10 @@ class Workers:
         # read is what the searcher's is:unread leaves out.
         make = lambda: ReaderService(root, data, reading)  # noqa: E731
         self.indexer = self.bridge.add_worker(Worker("indexer", make))
-        self.searcher = self.bridge.add_worker(Worker("searcher", lambda: quick_first_searches(make())))
+        # Its first searches are collected by Whoosh until numpy and the column scoring are
+        # imported (ReaderService.warm_scoring, on another thread).
+        quick = lambda: ReaderService(root, data, reading, quick_first_searches=True)  # noqa: E731
+        self.searcher = self.bridge.add_worker(Worker("searcher", quick))
         self.notes = self.bridge.add_worker(Worker("notes", make))
         self.renderer = self.bridge.add_worker(Worker("renderer", make))
         self.pages = self.bridge.add_worker(Worker("pages", make))
