@@ -4,6 +4,7 @@ import datetime as dt
 import time
 
 import pytest
+from conftest import REPO
 
 from reader.library.article import NotAnArticle
 from reader.library.formats import parse_article
@@ -223,3 +224,11 @@ def test_plain_text_is_linear_on_hostile_brackets():
     started = time.perf_counter()
     plain_text("[" * 20000 + "x" + "](" * 5000)
     assert time.perf_counter() - started < 2
+
+
+def test_authors_written_as_obsidian_wiki_links_are_their_names():
+    """Obsidian Web Clipper's default template writes `author: ["[[Name]]"]` (a link to a note)."""
+    clipped = (REPO.parent / "shared" / "imports" / "library" / "Clippings" / "Announcing Rust 1.75.0.md").read_bytes()
+    assert parse_article(clipped, "Clippings/Announcing Rust 1.75.0.md").article.authors == ("The Rust Release Team",)
+    linked = b'---\ntitle: A\nauthor:\n  - "[[Jane Doe|Jane]]"\n  - "[not a link]"\n---\nbody'
+    assert parse_article(linked, "a.md").article.authors == ("Jane Doe", "[not a link]")

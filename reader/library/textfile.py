@@ -180,7 +180,17 @@ def _strings(value: Any, split_commas: bool) -> list[str]:
         parts = [value["name"]]
     else:
         parts = []
-    return [" ".join(p.split()) for p in parts if p and p.strip()]
+    return [_unlinked(" ".join(p.split())) for p in parts if p and p.strip()]
+
+
+def _unlinked(value: str) -> str:
+    """An Obsidian wiki link ('[[Jane Doe]]', '[[Jane Doe|Jane]]': Obsidian Web Clipper writes
+    authors so) as the name it links to, else the value."""
+    match = _WIKI_LINK.fullmatch(value)
+    return match.group(1).strip() if match else value
+
+
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 
 
 def _unique_folded(items: list[str]) -> tuple[str, ...]:
