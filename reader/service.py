@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from reader.index.index import Progress
 from reader.index.writing import IndexReport
 from reader.library.article import Article
 from reader.library.catalog import ArticleInfo
+from reader.library.tagging import TagEdits, tag_key, tags_with
 from reader.library import pdf
 from reader.library.scanning import article_at, parsed_at
 from reader.library.shown_text import ShownText
@@ -24,8 +25,7 @@ from reader.locations import library_state_dir, remember_library
 from reader.notes import annotations
 from reader.notes.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.notes.annotations import article_shown_text
-from reader.notes.export import export_json, import_rows, notes_markdown, readwise_csv
-from reader.notes.obsidian import ArticleMeta, export_vault
+from reader.notes.own_tags import OwnTags
 from reader.notes.reading import ReadingState
 from reader.notes.store import Note, NotesError, NotesStore
 from reader.search.query import TEXT_FIELDS
@@ -72,6 +72,7 @@ class ReaderService:
         self.library = str(root)
         self._index: LibraryIndex | None = None
         self._notes: NotesStore | None = None
+        self._own_tags: OwnTags | None = None
         self._matcher = None
         # The window shares one with every thread's service, so what it marks read shows
         # in the very next search; a command reads it from the data folder.
@@ -88,9 +89,15 @@ class ReaderService:
         return self._notes
 
     @property
+    def own_tags(self) -> OwnTags:
+        if self._own_tags is None:
+            self._own_tags = OwnTags(self.notes)
+        return self._own_tags
+
+    @property
     def index(self) -> LibraryIndex:
         if self._index is None:
-            self._index = LibraryIndex(self.root, self.data, notes_text=self._notes_text)
+            self._index = LibraryIndex(self.root, self.data, notes_text=self._notes_text, own_tags=self._all_tag_edits)
         return self._index
 
     @property
@@ -101,6 +108,9 @@ class ReaderService:
 
     def _notes_text(self, article_id: str) -> str:
         return self.notes.text_for_index(self.library, article_id)
+
+    def _all_tag_edits(self) -> dict[str, TagEdits]:
+        return self.own_tags.all_edits(self.library)
 
     def close(self) -> None:
         if self._index is not None:
@@ -135,10 +145,10 @@ class ReaderService:
     def follow_notes(self, report: IndexReport | None = None) -> None:
         """Notes follow their articles: renamed ones by content, renamed-and-edited ones
         by their passages; then every highlight is found again in its article as it is."""
-        if not self.notes.has_notes(self.library):
+        if not self.notes.has_notes(self.library) and not self.own_tags.has_any(self.library):
             return  # nothing to follow: spare re-reading the whole catalog
         entries = self.index.catalog.entries()
-        changed = self.notes.follow_library(self.library, entries)
+        changed = self.notes.follow_library(self.library, entries) | self.own_tags.follow_library(self.library, entries)
         if report is not None and report.new_ids:
             followed = annotations.recognise_renamed(
                 self.notes, self.library, self.root, set(report.new_ids), self.index.phrase_ids,
@@ -183,7 +193,7 @@ class ReaderService:
     def show(self, article_id: str) -> ShownArticle:
         """The article as the reader sees it, with its notes anchored on this version."""
         parsed = parsed_at(self.root, article_id)
-        article = parsed.article
+        article = self.as_seen(parsed.article)
         return ShownArticle(article, article_shown_text(article), self.notes_on(article_id), parsed.warnings)
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance", offset: int = 0) -> SearchResults:
@@ -258,6 +268,31 @@ class ReaderService:
         the same answers, without the first words typed waiting for numpy."""
         import reader.search.column_scoring  # noqa: F401
 
+    # ------------------------------------------------------------ your tags
+
+    def change_tags(self, article_id: str, add: list[str] = (), remove: list[str] = ()) -> tuple[str, ...]:
+        """Add and remove the reader's tags of an article (kept in the data folder; a tag of
+        the file removed is hidden); the article is re-indexed with them. Its tags now."""
+        info = self._known(article_id)
+        article = self.read(info.id)
+        tags = self.own_tags.change(self.library, info.id, article.hash, article.tags, list(add), list(remove))
+        if add or remove:
+            self.index.reindex_notes([info.id])
+        return tags
+
+    def as_seen(self, article: Article) -> Article:
+        """The article with the tags the reader sees (theirs added, those they removed gone)."""
+        edits = self.own_tags.edits(self.library, article.id)
+        return replace(article, tags=tags_with(article.tags, edits)) if edits else article
+
+    def library_tags(self) -> list[str]:
+        """Every tag of the library as first written, most used first (for completion)."""
+        counts: dict[str, list] = {}
+        for info in self.articles():
+            for tag in info.tags:
+                counts.setdefault(tag_key(tag), [tag, 0])[1] += 1
+        return [tag for tag, _ in sorted(counts.values(), key=lambda c: (-c[1], c[0].lower()))]
+
     # ------------------------------------------------------------ notes
 
     def notes_on(self, article_id: str) -> list[Note]:
@@ -299,41 +334,6 @@ class ReaderService:
 
     def orphaned_notes(self) -> list[Note]:
         return self.notes.notes(self.library, orphaned=True)
-
-    def export_notes(self, fmt: str) -> str:
-        """Every note as Markdown ('md', grouped by article) or JSON ('json', to import again)."""
-        if fmt == "json":
-            return json.dumps(export_json(self.notes.all_notes()), ensure_ascii=False, indent=2) + "\n"
-        dates = {i.id: i.date.isoformat() for i in self.articles() if i.date}
-        return notes_markdown(self.notes.all_notes(), dates)
-
-    def export_readwise(self) -> tuple[str, int]:
-        """Every highlight as Readwise's import CSV, with this library's titles, authors and
-        web addresses; and how many comments on whole articles it leaves out."""
-        notes = self.notes.all_notes()
-        articles = {key: (meta.title, ", ".join(meta.authors), meta.url) for key, meta in self._annotated(notes).items()}
-        return readwise_csv(notes, articles)
-
-    def export_obsidian(self, folder: Path) -> tuple[int, int]:
-        """One Markdown file per annotated article in folder (reader.notes.obsidian), updated
-        in place by a later export: (files written, of them new)."""
-        notes = self.notes.all_notes()
-        return export_vault(notes, self._annotated(notes), folder)
-
-    def _annotated(self, notes: list[Note]) -> dict[tuple[str, str], ArticleMeta]:
-        """What this library knows of the articles the notes are on."""
-        known = {i.id: i for i in self.articles()}
-        found = {}
-        for article_id in {n.article for n in notes if n.library == self.library and n.article in known}:
-            info = known[article_id]
-            found[(self.library, article_id)] = ArticleMeta(
-                info.title, info.authors, self.index.address_of(article_id),
-                info.date.isoformat() if info.date else "", info.tags)
-        return found
-
-    def import_notes(self, payload: dict) -> int:
-        """Add the notes of a JSON export not here yet; highlights are anchored at the next update."""
-        return self.notes.insert_exported(import_rows(payload))
 
     def add_note(self, article_id: str, text: str, reindex: bool = True, info: ArticleInfo | None = None) -> Note:
         """A comment on the whole article. reindex=False leaves making it searchable to the

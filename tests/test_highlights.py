@@ -31,7 +31,8 @@ def quote(cli, lib, article, passage, *extra, check=0):
 def test_show_prints_the_article_as_the_reader_sees_it(cli, sample_copy):
     shown = show(cli, sample_copy, DRILLS)
     assert set(shown) == {"id", "title", "authors", "date", "tags", "source", "summary", "text", "notes", "url",
-                          "lang", "format"}
+                          "lang", "format", "read"}
+    assert shown["read"] is False
     assert shown["lang"] == "en"  # detected: the sample article declares no language
     assert shown["id"] == DRILLS and shown["date"] == "2025-09-26" and shown["authors"] == ["Mariko Sato"]
     assert shown["text"].startswith("Japan's embassy in Moscow received a formal protest")

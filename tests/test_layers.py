@@ -13,7 +13,7 @@ PACKAGE = REPO / "reader"
 # library -> text, with the data folder's places and atomic writes under everything.
 LAYERS = [
     {"storage"}, {"locations"}, {"text"}, {"library"}, {"index"}, {"search"}, {"notes"}, {"render"}, {"service"},
-    {"ui"}, {"app"}, {"cli"}, {"__main__"},
+    {"exchange"}, {"ui"}, {"app"}, {"cli"}, {"__main__"},
 ]
 RANK = {part: n for n, parts in enumerate(LAYERS) for part in parts}
 

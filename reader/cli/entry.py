@@ -13,7 +13,8 @@ import sys
 
 from reader.cli.context import PROG, CommandError, Context, fail, positive_int
 from reader.cli.desktop import run_install_desktop
-from reader.cli.library import cmd_index, cmd_related, cmd_search, cmd_show
+from reader.cli.imports import add_import_parser, cmd_import
+from reader.cli.library import cmd_index, cmd_related, cmd_search, cmd_show, cmd_tags
 from reader.cli.notes import add_notes_parser, run_notes, usage_problem
 from reader.cli.searches import add_searches_parser, run_searches
 from reader.notes.store import NotesError
@@ -58,9 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     related.add_argument("--limit", type=positive_int, default=5, metavar="N")
     related.add_argument("--json", action="store_true", help="one JSON object")
 
+    tags = sub.add_parser("tags", help="an article's tags; add and remove your own (kept outside the file)")
+    tags.add_argument("article", help="the article's id (its path inside the library)")
+    tags.add_argument("--add", action="append", metavar="TAG", help="add this tag (again for more)")
+    tags.add_argument("--remove", action="append", metavar="TAG",
+                      help="remove this tag (a tag of the file is hidden, the file unchanged)")
+    tags.add_argument("--json", action="store_true", help='one JSON object: {"id", "tags"}')
+
     desktop = sub.add_parser("install-desktop", help="put Article Reader in this user's desktop menu")
     desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
 
+    add_import_parser(sub)
     add_notes_parser(sub)
     add_searches_parser(sub)
     return parser
@@ -86,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         return fail(str(exc))
     handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes,
-                "searches": run_searches, "related": cmd_related}
+                "searches": run_searches, "related": cmd_related, "tags": cmd_tags,
+                "import": cmd_import}
     try:
         return handlers[args.command](ctx, args)
     except (CommandError, NotesError) as exc:

@@ -172,7 +172,8 @@ def cmd_show(ctx: Context, args) -> int:
             "id": article.id, "title": article.title, "authors": list(article.authors),
             "date": article.date.isoformat() if article.date else None, "tags": list(article.tags),
             "source": article.source, "summary": article.summary, "lang": article.lang or None,
-            "format": article.format, "url": article.url, "text": shown.shown.text,
+            "format": article.format, "url": article.url, "read": article.id in ctx.service.reading.read,
+            "text": shown.shown.text,
             "notes": [note_json(n, shown.page_of(n)) for n in shown.notes],
         } | ({"pages": article.pages, "warnings": shown.warnings} if article.format == "pdf" else {}),
             ensure_ascii=False))
@@ -208,4 +209,16 @@ def cmd_related(ctx: Context, args) -> int:
         print(f"     {dim}{item.id}{reset}")
     if not found:
         print("nothing else in the library is much like it")
+    return 0
+
+
+def cmd_tags(ctx: Context, args) -> int:
+    """An article's tags, after adding and removing the reader's own (--add, --remove)."""
+    article_id = ctx.known_article(args.article)
+    tags = ctx.service.change_tags(article_id, args.add or [], args.remove or [])
+    if args.json:
+        print(json.dumps({"id": article_id, "tags": list(tags)}, ensure_ascii=False))
+    else:
+        for tag in tags:
+            print(tag)
     return 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reader.cli.context import CommandError, positive_int
+from reader.exchange.notes_files import notes_export, notes_import, obsidian_export, readwise_export
 from reader.library.article import NotAnArticle
 from reader.notes.store import COLORS, Note, NotesError, local_time
 from reader.storage import write_atomically
@@ -196,16 +197,16 @@ def _export(ctx, args) -> None:
         if folder.exists() and not folder.is_dir():
             raise CommandError(f"{folder} is not a folder")
         try:
-            written, new = ctx.service.export_obsidian(folder)
+            written, new = obsidian_export(ctx.service, folder)
         except OSError as exc:
             raise CommandError(f"cannot write into {folder}: {exc.strerror or exc}") from None
         print(f"exported {written} articles' notes to {folder} ({new} new files, {written - new} updated)", file=sys.stderr)
         return
     comments = 0
     if args.format == "readwise":
-        payload, comments = ctx.service.export_readwise()
+        payload, comments = readwise_export(ctx.service)
     else:
-        payload = ctx.service.export_notes(args.format)
+        payload = notes_export(ctx.service, args.format)
     left_out = (f"{comments} comments on whole articles left out: Readwise takes highlights only "
                 "(the md and json exports keep them)") if comments else ""
     if not output or output == "-":
@@ -255,7 +256,8 @@ def _import(ctx, args) -> None:
         raise CommandError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     except ValueError:
         raise CommandError(f"{args.file} is not a JSON notes export") from None
-    added = ctx.service.import_notes(payload)
-    if ctx.index().exists() or added:
-        ctx.update()  # attach the imported notes to this library's articles, anchor and index them
-    print(f"imported {added} new note{'s' if added != 1 else ''}")
+    added, tags = notes_import(ctx.service, payload)
+    if ctx.index().exists() or added or tags:
+        ctx.update()  # attach the imported notes and tags to this library's articles, anchor and index them
+    tagged = f" and {tags} tag{'s' if tags != 1 else ''}" if tags else ""
+    print(f"imported {added} new note{'s' if added != 1 else ''}{tagged}")

@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index, scoring
@@ -26,6 +27,7 @@ from reader.index.writing import LISTING_BATCH, Batch, IndexReport, Listing, ind
 from reader.library.article import NotAnArticle
 from reader.library.catalog import CATALOG_FORMAT, ArticleInfo, Catalog, FileStat
 from reader.library.scanning import FileEntry, list_part, listed_infos, read_article, scan_library
+from reader.library.tagging import TagEdits
 from reader.locations import library_state_dir
 
 whoosh_fixes.apply()
@@ -52,11 +54,14 @@ class Index:
     """One library's index and catalog, opened once and kept open (searches reuse
     a single searcher, refreshed after each commit)."""
 
-    def __init__(self, root: Path, data: Path, notes_text: Callable[[str], str] | None = None):
+    def __init__(self, root: Path, data: Path, notes_text: Callable[[str], str] | None = None,
+                 own_tags: Callable[[], dict[str, TagEdits]] | None = None):
         self.root = root
         self.state = library_state_dir(data, root)
         self.index_dir = self.state / "index"
+        # What the reader adds to each article (in the notes database): searched with it.
         self.notes_text = notes_text or (lambda article_id: "")
+        self.own_tags = own_tags or dict  # every article's TagEdits, by id
         self._ix = None
         self._searcher = None
         self.catalog: Catalog | None = None
@@ -241,9 +246,10 @@ class Index:
         parts = [candidates[i::workers] for i in range(workers)]
         befores = {e.id: old[e.id] for e in candidates if e.id in old}
         notes = {e.id: text for e in candidates if (text := self.notes_text(e.id))}
+        tags = {e.id: batch.tags[e.id] for e in candidates if e.id in batch.tags}
         writer = batch.open_writer()
         done = 0
-        shared = (str(self.index_dir), befores, notes, WRITER_LIMIT_MB // workers, SEGMENT_ARTICLES)
+        shared = (str(self.index_dir), befores, notes, tags, WRITER_LIMIT_MB // workers, SEGMENT_ARTICLES)
         for message in parallel.messages(index_part, parts, shared):
             if message[0] == "files":
                 _, count, infos = message
@@ -299,9 +305,10 @@ class Index:
                     continue
                 entry = FileEntry(article_id, self.root / article_id, info.size, info.mtime_ns)
                 try:
-                    batch.add(read_article(entry).article, info)
+                    article = batch.as_tagged(read_article(entry).article)
                 except NotAnArticle:
                     continue
+                batch.add(article, replace(info, tags=article.tags))
             batch.finish()
         except BaseException:
             batch.cancel()

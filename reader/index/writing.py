@@ -5,7 +5,7 @@ segments written by worker processes; then one commit and one catalog transactio
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from whoosh import index as whoosh_index
@@ -15,6 +15,7 @@ from reader.index.schema import document
 from reader.library.article import Article, NotAnArticle
 from reader.library.catalog import ArticleInfo, Catalog, FileStat
 from reader.library.scanning import FileEntry, Skipped, read_article
+from reader.library.tagging import NO_EDITS, TagEdits, tags_with
 from reader.text.analysis import analysing, vocabulary_words
 from reader.text.languages import ENGLISH
 
@@ -33,6 +34,8 @@ class Destination(Protocol):
     def _writer(self): ...
 
     def notes_text(self, article_id: str) -> str: ...
+
+    def own_tags(self) -> dict[str, TagEdits]: ...
 LISTING_BATCH = 200
 WORKER_REPORT_EVERY = 50
 
@@ -79,12 +82,13 @@ def take_file(entry: FileEntry, before: FileStat | None, batch: "Batch", report:
         return
     seen.add(entry.id)
     report.warnings.extend((entry.id, w) for w in parsed.warnings)
-    info = ArticleInfo.of(parsed.article, entry.size, entry.mtime_ns)
-    if before and before.hash == parsed.article.hash:
+    article = batch.as_tagged(parsed.article)
+    info = ArticleInfo.of(article, entry.size, entry.mtime_ns)
+    if before and before.hash == article.hash:
         report.unchanged += 1
         batch.touched.append(info)  # same content: only the stats move
         return
-    batch.add(parsed.article, info)
+    batch.add(article, info)
     if before:
         report.updated += 1
     else:
@@ -99,6 +103,8 @@ class Batch:
     def __init__(self, index: Destination | None, listing: Listing | None = None):
         self.index = index
         self.listing = listing
+        # The reader's tags of every article, read once: a query per article cost a build 1 %.
+        self.tags: dict[str, TagEdits] = index.own_tags() if index is not None else {}
         self.writer = None
         self.segments: list = []
         self.infos: list[ArticleInfo] = []
@@ -122,6 +128,12 @@ class Batch:
 
     def notes_text(self, article_id: str) -> str:
         return self.index.notes_text(article_id)
+
+    def as_tagged(self, article: Article) -> Article:
+        """The article with the tags the reader sees (tagging.tags_with): what is indexed
+        and listed, whichever way it comes into the batch."""
+        edits = self.tags.get(article.id, NO_EDITS)
+        return replace(article, tags=tags_with(article.tags, edits)) if edits else article
 
     def add(self, article: Article, info: ArticleInfo) -> None:
         notes = self.notes_text(article.id)
@@ -166,10 +178,11 @@ class PartBatch(Batch):
     """A worker process's share of a batch: added straight into a segment of its own
     (no deletes: the parent replaces changed articles), notes given by the parent."""
 
-    def __init__(self, writer, notes: dict[str, str]):
+    def __init__(self, writer, notes: dict[str, str], tags: dict[str, TagEdits]):
         super().__init__(None)
         self.writer = writer
         self.notes = notes
+        self.tags = tags
         self.sent = 0
 
     def notes_text(self, article_id: str) -> str:
@@ -184,14 +197,15 @@ class PartBatch(Batch):
 
 
 def index_part(entries: list[FileEntry], index_dir: str, befores: dict[str, FileStat],
-                notes: dict[str, str], limitmb: int, most: int, send: Callable[[tuple], None]) -> None:
+                notes: dict[str, str], tags: dict[str, TagEdits], limitmb: int, most: int,
+                send: Callable[[tuple], None]) -> None:
     """A worker process's whole job: its files into new segments of the index, each of at
     most `most` articles (a segment is sorted in memory when finished: a worker's memory
     then does not grow with the library)."""
     def new_writer():
         return segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
 
-    part = PartBatch(new_writer(), notes)
+    part = PartBatch(new_writer(), notes, tags)
     segments = []
     report = IndexReport("")
     seen: set[str] = set()

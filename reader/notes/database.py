@@ -77,6 +77,20 @@ MIGRATIONS = [
     ALTER TABLE notes_v2 RENAME TO notes;
     CREATE INDEX notes_by_article ON notes(library, article);
     """,
+    # The reader's own tags: added to an article, or one of its file's tags hidden. Keyed
+    # by the tag folded (reader.library.tagging.tag_key), following the article as notes do.
+    """
+    CREATE TABLE own_tags(
+        library TEXT NOT NULL,
+        article TEXT NOT NULL,
+        article_hash TEXT NOT NULL,
+        key TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        PRIMARY KEY (library, article, key)
+    );
+    """,
 ]
 
 

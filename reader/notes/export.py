@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from reader.notes.anchoring import Quote
 from reader.notes.database import MIGRATIONS
+from reader.notes.own_tags import OwnTag
 from reader.notes.store import Note, NotesError, clean_text, local_time, utc_now
 
 EXPORT_FORMAT = "article-reader-notes"
@@ -22,9 +23,20 @@ def note_json(note: Note) -> dict:
     }
 
 
-def export_json(notes: list[Note]) -> dict:
+def export_json(notes: list[Note], tags: list[OwnTag] = ()) -> dict:
     return {"format": EXPORT_FORMAT, "version": len(MIGRATIONS), "exported": utc_now(),
-            "notes": [note_json(n) for n in notes]}
+            "notes": [note_json(n) for n in notes],
+            "tags": [{"library": t.library, "article": t.article, "article_hash": t.article_hash, "tag": t.tag,
+                      "hidden": t.hidden, "created": t.created} for t in tags]}
+
+
+def import_tags(payload: dict) -> list[OwnTag]:
+    """The reader's tags of an export (exports before tags have none)."""
+    try:
+        return [OwnTag(str(t["library"]), str(t["article"]), str(t.get("article_hash", "")), str(t["tag"]),
+                       bool(t.get("hidden")), str(t.get("created") or utc_now())) for t in payload.get("tags") or []]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise NotesError(f"malformed tag in export: {exc}") from None
 
 
 def import_rows(payload: dict) -> list[tuple]:
@@ -59,10 +71,11 @@ def _quote(value) -> Quote | None:
     return Quote(str(value["exact"]), str(value.get("prefix") or ""), str(value.get("suffix") or ""))
 
 
-def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
-    """Readable Markdown: per article its title, date and path; its comments on the whole
-    article, then its passages in the order they stand in the article, each a block quote
-    above its comment."""
+def notes_markdown(notes: list[Note], dates: dict[str, str], tags: dict[str, tuple[str, ...]] | None = None) -> str:
+    """Readable Markdown: per article its title, date, path and tags; its comments on the
+    whole article, then its passages in the order they stand in the article, each a block
+    quote above its comment."""
+    tags = tags or {}
     by_article: dict[tuple[str, str], list[Note]] = defaultdict(list)
     for note in notes:
         if not note.deleted:
@@ -77,6 +90,8 @@ def notes_markdown(notes: list[Note], dates: dict[str, str]) -> str:
         if any(n.orphaned for n in items):
             details.append("**article missing**")
         out += [" · ".join(details), ""]
+        if tags.get(article):
+            out += ["Tags: " + ", ".join(f"#{'-'.join(t.split())}" for t in tags[article]), ""]
         for note in sorted(items, key=reading_order):
             out += [f"### {_stamp(note)}", ""]
             if note.quote:

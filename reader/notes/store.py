@@ -211,12 +211,13 @@ class NotesStore:
 
     def add(self, library: str, article: str, article_hash: str, title: str, text: str,
             quote: Quote | None = None, anchor: Anchor | None = None, position: int | None = None,
-            color: str | None = None) -> Note:
-        """A comment (text), or a highlight (a quote, with or without text) anchored as given."""
+            color: str | None = None, created: str = "") -> Note:
+        """A comment (text), or a highlight (a quote, with or without text) anchored as given;
+        created, when it was made if not now (an imported highlight's own time)."""
         text = clean_text(text, allow_empty=quote is not None)
         if quote is not None and not quote.exact.strip():
             raise NotesError("a highlight needs a passage")
-        now = utc_now()
+        now = created or utc_now()
         with self._writing():
             cursor = self.db.execute(
                 "INSERT INTO notes(uid, library, article, article_hash, article_title, text, created, updated, made_on,"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from reader.index.index import Index
+from reader.library.tagging import TagEdits
 from reader.search.filters import Marks, no_marks
 from reader.search.vocabulary import Vocabulary
 from reader.text.analysis import words
@@ -24,8 +25,9 @@ SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 class LibraryIndex(Index):
     """One library's index, searched."""
 
-    def __init__(self, root: Path, data: Path, notes_text: Callable[[str], str] | None = None):
-        super().__init__(root, data, notes_text)
+    def __init__(self, root: Path, data: Path, notes_text: Callable[[str], str] | None = None,
+                 own_tags: Callable[[], dict[str, TagEdits]] | None = None):
+        super().__init__(root, data, notes_text, own_tags)
         self._vocabulary: tuple[str, Vocabulary] | None = None  # (generation, words)
 
     def vocabulary(self) -> Vocabulary:
@@ -65,6 +67,14 @@ class LibraryIndex(Index):
         if self._ix is None:
             return ""
         return (self.searcher().document(id=article_id) or {}).get("url") or ""
+
+    def article_at_address(self, key: str) -> str | None:
+        """The indexed article whose web address has this key (addresses.url_key), if any."""
+        if self._ix is None or not key:
+            return None
+        searcher = self.searcher()
+        number = searcher.document_number(address=key)
+        return searcher.stored_fields(number)["id"] if number is not None else None
 
     def related(self, article_id: str, limit: int) -> list[RelatedArticle]:
         """The articles most like this one (reader.search.related), best first."""

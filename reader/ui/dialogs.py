@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QTextBrowser, QVBoxLayout,
 )
 
+from reader.exchange.notes_files import notes_export
 from reader.notes.store import Note, local_time
 from reader.storage import write_atomically
 
@@ -67,7 +68,7 @@ def export_notes(window, workers) -> None:
     path = Path(target)
 
     def job(svc) -> str:
-        write_atomically(path, svc.export_notes("json" if path.suffix.lower() == ".json" else "md").encode("utf-8"))
+        write_atomically(path, notes_export(svc, "json" if path.suffix.lower() == ".json" else "md").encode("utf-8"))
         return str(path)
 
     workers.call(workers.notes, job, lambda p: window.status.say(f"Notes exported to {p}."),
