@@ -48,6 +48,8 @@ SHORTCUTS = [
     ("C", "Highlight the selected passage and comment on it"),
     ("Ctrl+Enter", "Post the comment"),
     ("Ctrl+Shift+N", "All notes: every comment and highlight"),
+    ("Ctrl+T", "Tags of the open article (yours: the file is not changed)"),
+    ("Ctrl+Shift+I", "Import an export of Pocket, Omnivore, Instapaper, wallabag, Readwise…"),
     ("Ctrl+Z", "Undo deleting a comment or removing a highlight"),
     ("Ctrl+O", "Open another library"),
     ("Ctrl+Q", "Quit"),

@@ -10,6 +10,7 @@ interpreter against the first searches typed at launch, and it nearly always fin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,14 +41,16 @@ class Refreshed:
     unchanged: bool = False  # a re-check found nothing to do: articles is empty, the list stands
 
 
-def refreshed(service: ReaderService, report=None) -> Refreshed:
-    """The library as the catalog knows it now (after an update, with its report)."""
+def refreshed(service: ReaderService, report=None, changed: bool = False) -> Refreshed:
+    """The library as the catalog knows it now: after an update (with its report), after a
+    change the window asked for (changed), else the last known list."""
+    full = report is not None or changed
     return Refreshed(
-        articles=service.articles() if report else service.listed_articles(), counts=service.note_counts(),
+        articles=service.articles() if full else service.listed_articles(), counts=service.note_counts(),
         orphans=len(service.orphaned_notes()), folders=library_folders(service.root),
-        edited=service.edited_articles() if report else set(),
+        edited=service.edited_articles() if full else set(),
         skipped=len(report.skipped) if report else 0, rebuilt=report.rebuilt if report else None,
-        changed=bool(report and (report.added or report.updated or report.removed)),
+        changed=changed or bool(report and (report.added or report.updated or report.removed)),
         followed=[f.message() for f in report.followed] if report else [],
     )
 
@@ -113,6 +116,25 @@ class LiveLibrary(QObject):
             return refreshed(svc, report)
 
         self.workers.submit(self.workers.indexer, job, self._on_updated, self._on_failed, partial=self.batch.emit)
+
+    def change(self, fn: Callable, done: Callable, failed: Callable, progress: Callable | None = None) -> None:
+        """fn(svc, progress) on the indexer thread (an import, a change of tags: each writes the
+        index), then the library as the catalog has it now goes to the window as an update's
+        does, and fn's answer to done. progress(done, total) is called in the GUI thread."""
+        if self.workers is None:
+            return
+
+        def job(svc: ReaderService, worker: Worker, job_id: int):
+            answer = fn(svc, lambda n, total: worker.partial.emit(job_id, (n, total)))
+            return answer, refreshed(svc, changed=True)
+
+        def finished(result) -> None:
+            answer, after = result
+            self.updated.emit(after)
+            done(answer)
+
+        self.workers.submit(self.workers.indexer, job, finished, failed,
+                            partial=(lambda p: progress(*p)) if progress else None)
 
     def _on_updated(self, result: Refreshed) -> None:
         self.running = False

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QToolBar, QToolButton, QWidget
 
-from reader.ui import dialogs
+from reader.ui import dialogs, importing, tagging
 from reader.ui.help import shortcuts_html
 
 
@@ -40,6 +40,8 @@ def build_menus(window) -> Menus:
     file_menu = bar.addMenu("&File")
     action(file_menu, "&Open Library…", window.choose_library, ["Ctrl+O"], "openLibraryAction")
     action(file_menu, "&Rebuild Search Index", lambda: window.live.request_update(rebuild=True))
+    action(file_menu, "&Import from Pocket, Omnivore, Instapaper…", lambda: importing.import_export(window),
+           ["Ctrl+Shift+I"], "importAction")
     action(file_menu, "&Export Notes…", window.export_notes)
     file_menu.addSeparator()
     action(file_menu, "&Quit", window.close, ["Ctrl+Q"], "quitAction")
@@ -51,6 +53,7 @@ def build_menus(window) -> Menus:
     action(edit_menu, "Find &Next", lambda: window.reading.find_bar.step(True), ["F3"])
     action(edit_menu, "Find &Previous", lambda: window.reading.find_bar.step(False), ["Shift+F3"])
     edit_menu.addSeparator()
+    action(edit_menu, "&Tags…", lambda: tagging.edit_tags(window), ["Ctrl+T"], "tagsAction")
     undo = action(edit_menu, "&Undo Delete", window.undo_delete, ["Ctrl+Z"], "undoAction")
     undo.setEnabled(False)
 

@@ -176,7 +176,7 @@ class ReadingPane(CommentsRoom):
         seq = self.render_seq
 
         def job(svc: ReaderService) -> Rendered:
-            article = svc.read(article_id)
+            article = svc.as_seen(svc.read(article_id))  # with the reader's own tags
             notice = edit_notice(svc.notes_on(article_id), article.hash)
             page = article_page(article, svc.root, terms, previous, following, notice)
             return Rendered(article_id, page, article.hash)
