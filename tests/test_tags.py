@@ -99,3 +99,23 @@ def test_notes_exports_carry_your_tags_and_the_import_brings_them_back(cli, libr
     assert search_ids(cli, library, "tag:boats") == ["news/dredging.md"]
     again = cli("--library", library, "notes", "import", tmp_path / "export.json")
     assert again.stdout.strip() == "imported 0 new notes"
+
+
+def test_all_notes_filters_by_your_tags(library, data):
+    """The All notes pane asks the engine with the query language: tag: sees your tags."""
+    from reader.service import ReaderService
+
+    write(library, "news/dredging.md", ARTICLE)
+    write(library, "news/ferry.md", "---\ntitle: Ferry Timetable\n---\nThe ferry runs hourly.\n")
+    svc = ReaderService(library, data)
+    try:
+        svc.update()
+        for article in ("news/dredging.md", "news/ferry.md"):
+            svc.add_note(article, f"A note on {article}.")
+        assert svc.change_tags("news/ferry.md", ["boats"], []) == ("boats",)
+        assert [n.article for n in svc.notes_matching("tag:boats").notes] == ["news/ferry.md"]
+        svc.change_tags("news/dredging.md", [], ["port"])
+        assert svc.notes_matching("tag:port").notes == []
+        assert [i.tags for i in svc.articles() if i.id == "news/dredging.md"] == [("Local News",)]
+    finally:
+        svc.close()

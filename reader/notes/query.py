@@ -67,7 +67,7 @@ class NotesMatcher:
     """Filters notes by a query; each note's words are worked out once and kept."""
 
     def __init__(self):
-        self._cache: dict[tuple[int, str, str], _Fields] = {}
+        self._cache: dict[tuple, _Fields] = {}
 
     def matching(self, notes: list[Note], query: str, infos: dict[str, ArticleInfo]) -> list[Note]:
         node = parse(query)
@@ -75,10 +75,12 @@ class NotesMatcher:
             return list(notes)
         kept = []
         for note in notes:
-            key = (note.id, note.updated, note.article)
+            info = infos.get(note.article)
+            # The article's side too: an edit of its file, or the reader's tags, changes its fields.
+            key = (note.id, note.updated, note.article, info.hash if info else "", info.tags if info else ())
             fields = self._cache.get(key)
             if fields is None:
-                fields = self._cache[key] = _fields(note, infos.get(note.article))
+                fields = self._cache[key] = _fields(note, info)
             if _matches(node, fields):
                 kept.append(note)
         return kept
