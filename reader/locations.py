@@ -81,6 +81,24 @@ def library_key(root: Path) -> str:
     return hashlib.sha1(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
+class LibraryError(Exception):
+    """The library as a whole cannot be used (missing, not a folder, unreadable)."""
+
+
+def library_root(path: str | os.PathLike) -> Path:
+    """The library's resolved root; raises LibraryError if it cannot be used."""
+    root = Path(path).expanduser()
+    try:
+        resolved = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise LibraryError(f"library not found: {root}") from None
+    if not resolved.is_dir():
+        raise LibraryError(f"library is not a folder: {root}")
+    if not os.access(resolved, os.R_OK | os.X_OK):
+        raise LibraryError(f"library is not readable: {root}")
+    return resolved
+
+
 def library_state_dir(data: Path, root: Path) -> Path:
     """The per-library cache folder, so several libraries share one data dir unmixed."""
     return data / "libraries" / library_key(root)

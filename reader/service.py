@@ -31,6 +31,7 @@ from reader.notes.store import Note, NotesError, NotesStore
 from reader.search.query import TEXT_FIELDS
 from reader.search.saved_searches import SavedSearch, SavedSearches
 from reader.search.searching import LibraryIndex
+from reader.sync.syncing import Syncer, SyncReport
 
 if TYPE_CHECKING:
     from reader.search.hits import SearchResults
@@ -292,6 +293,23 @@ class ReaderService:
             for tag in info.tags:
                 counts.setdefault(tag_key(tag), [tag, 0])[1] += 1
         return [tag for tag, _ in sorted(counts.values(), key=lambda c: (-c[1], c[0].lower()))]
+
+    # ------------------------------------------------------------ sync through a folder
+
+    def syncer(self) -> Syncer:
+        return Syncer(self.notes, self.library, self.reading, self.saved_searches)
+
+    def sync(self) -> SyncReport | None:
+        """Sync once through the library's sync folder (reader.sync), what arrived re-indexed;
+        None when there is no folder. FolderMissing when it is not there."""
+        syncer = self.syncer()
+        if syncer.folder is None:
+            return None
+        report = syncer.sync()
+        if report.articles and self.index.exists():
+            self.index.open(repair=False)
+            self.index.reindex_notes(sorted(report.articles))
+        return report
 
     # ------------------------------------------------------------ notes
 

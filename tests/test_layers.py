@@ -12,7 +12,7 @@ PACKAGE = REPO / "reader"
 # part of a lower layer, nothing above: ui -> service -> notes -> search -> index ->
 # library -> text, with the data folder's places and atomic writes under everything.
 LAYERS = [
-    {"storage"}, {"locations"}, {"text"}, {"library"}, {"index"}, {"search"}, {"notes"}, {"render"}, {"service"},
+    {"storage"}, {"locations"}, {"text"}, {"library"}, {"index"}, {"search"}, {"notes"}, {"render"}, {"sync"}, {"service"},
     {"exchange"}, {"ui"}, {"app"}, {"cli"}, {"__main__"},
 ]
 RANK = {part: n for n, parts in enumerate(LAYERS) for part in parts}

@@ -11,13 +11,10 @@ import argparse
 import os
 import sys
 
-from reader.cli.context import PROG, CommandError, Context, fail, positive_int
-from reader.cli.desktop import run_install_desktop
-from reader.cli.imports import add_import_parser, cmd_import
-from reader.cli.library import cmd_index, cmd_related, cmd_search, cmd_show, cmd_tags
-from reader.cli.notes import add_notes_parser, run_notes, usage_problem
-from reader.cli.searches import add_searches_parser, run_searches
-from reader.notes.store import NotesError
+from reader.cli.syncing import PROG, add_sync_parser, is_sync, main_sync
+
+# The other commands' modules are imported when a command needs them: `sync`, the one a
+# window and a sync tool run often, takes its own short way (reader.cli.syncing).
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,6 +24,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from reader.cli.context import positive_int
+    from reader.cli.imports import add_import_parser
+    from reader.cli.notes import add_notes_parser
+    from reader.cli.searches import add_searches_parser
+
     parser = _Parser(prog=PROG, description="Read, search and annotate a library of articles, offline.")
     parser.add_argument("--library", metavar="DIR", help="the library folder (default: last used, else the sample)")
     parser.add_argument("--data-dir", metavar="DIR", help="where the index and notes live")
@@ -70,12 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
     desktop.add_argument("--uninstall", action="store_true", help="take the menu entry and the icon away again")
 
     add_import_parser(sub)
+    add_sync_parser(sub)
     add_notes_parser(sub)
     add_searches_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if is_sync(argv):
+        return main_sync(argv)
+    from reader.cli.context import CommandError, Context, fail
+    from reader.cli.desktop import run_install_desktop
+    from reader.cli.imports import cmd_import
+    from reader.cli.library import cmd_index, cmd_related, cmd_search, cmd_show, cmd_tags
+    from reader.cli.notes import run_notes, usage_problem
+    from reader.cli.searches import run_searches
+    from reader.cli.syncing import cmd_mark
+    from reader.notes.store import NotesError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "notes" and (problem := usage_problem(args)):
@@ -96,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     handlers = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "notes": run_notes,
                 "searches": run_searches, "related": cmd_related, "tags": cmd_tags,
-                "import": cmd_import}
+                "import": cmd_import, "mark": cmd_mark}
     try:
         return handlers[args.command](ctx, args)
     except (CommandError, NotesError) as exc:

@@ -38,6 +38,11 @@ def add_notes_parser(sub) -> None:
     edit.add_argument("id", type=int)
     edit.add_argument("text", help="the new text, or - for stdin")
 
+    versions = verbs.add_parser("versions", help="a note's earlier texts (one edited on two machines at once keeps "
+                                                 "the other's here); restore one with notes edit")
+    versions.add_argument("id", type=int)
+    versions.add_argument("--json", action="store_true")
+
     color = verbs.add_parser("color", help="change a highlight's colour")
     color.add_argument("id", type=int)
     color.add_argument("color", choices=COLORS)
@@ -90,6 +95,8 @@ def run_notes(ctx, args) -> int:
             print(service.edit_note(args.id, _text(args.text)).id)
         elif args.verb == "color":
             print(service.set_color(args.id, args.color).id)
+        elif args.verb == "versions":
+            _print_versions(store.versions(args.id), args.json)
         elif args.verb in ("delete", "restore"):
             note = service.delete_note(args.id) if args.verb == "delete" else service.restore_note(args.id)
             print(f"note {note.id} {'moved to the trash' if args.verb == 'delete' else 'restored'}")
@@ -227,6 +234,14 @@ def _export(ctx, args) -> None:
     print(f"exported {len(kept)} {'highlights' if args.format == 'readwise' else 'notes'} to {target}", file=sys.stderr)
     if left_out:
         print(left_out, file=sys.stderr)
+
+
+def _print_versions(versions: list[tuple[str, str]], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{"text": text, "updated": updated} for text, updated in versions], ensure_ascii=False))
+        return
+    for text, updated in versions:
+        print(f"{local_time(updated)}\n    " + text.replace("\n", "\n    "))
 
 
 def _list_backups(store, as_json: bool) -> None:

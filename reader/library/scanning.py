@@ -15,10 +15,7 @@ from pathlib import Path
 from reader.library.article import Article, NotAnArticle, ParsedArticle
 from reader.library.catalog import ArticleInfo
 from reader.library.formats import ARTICLE_SUFFIXES, PAGE_SUFFIXES, parse_article, size_limit
-
-
-class LibraryError(Exception):
-    """The library as a whole cannot be used (missing, not a folder, unreadable)."""
+from reader.locations import LibraryError, library_root  # noqa: F401 - where they were
 
 
 @dataclass(frozen=True)
@@ -42,20 +39,6 @@ class Scan:
     root: Path
     files: list[FileEntry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def library_root(path: str | os.PathLike) -> Path:
-    """The library's resolved root; raises LibraryError if it cannot be used."""
-    root = Path(path).expanduser()
-    try:
-        resolved = root.resolve(strict=True)
-    except (OSError, RuntimeError):
-        raise LibraryError(f"library not found: {root}") from None
-    if not resolved.is_dir():
-        raise LibraryError(f"library is not a folder: {root}")
-    if not os.access(resolved, os.R_OK | os.X_OK):
-        raise LibraryError(f"library is not readable: {root}")
-    return resolved
 
 
 def _printable(name: str) -> str:

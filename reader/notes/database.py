@@ -91,6 +91,55 @@ MIGRATIONS = [
         PRIMARY KEY (library, article, key)
     );
     """,
+    # Sync through a folder (reader.sync): where each note was first made, for one order on
+    # every machine; every text a note has had, kept; and the sync's own state beside the
+    # notes, so that applying what arrived and recording it are one transaction.
+    """
+    ALTER TABLE notes ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+    ALTER TABLE notes ADD COLUMN origin_seq INTEGER;
+    CREATE TABLE note_versions(
+        uid TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (uid, text)
+    );
+    CREATE TABLE sync_registers(
+        library TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        PRIMARY KEY (library, key)
+    );
+    CREATE TABLE sync_outbox(
+        library TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        file TEXT,
+        PRIMARY KEY (library, hlc, key)
+    );
+    CREATE TABLE sync_files(
+        library TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        PRIMARY KEY (library, path)
+    );
+    CREATE TABLE sync_meta(
+        library TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (library, name)
+    );
+    CREATE TABLE sync_changes(n INTEGER NOT NULL);
+    INSERT INTO sync_changes VALUES (0);
+    CREATE TRIGGER notes_inserted AFTER INSERT ON notes BEGIN UPDATE sync_changes SET n = n + 1; END;
+    CREATE TRIGGER notes_updated AFTER UPDATE ON notes BEGIN UPDATE sync_changes SET n = n + 1; END;
+    CREATE TRIGGER notes_deleted AFTER DELETE ON notes BEGIN UPDATE sync_changes SET n = n + 1; END;
+    CREATE TRIGGER tags_inserted AFTER INSERT ON own_tags BEGIN UPDATE sync_changes SET n = n + 1; END;
+    CREATE TRIGGER tags_updated AFTER UPDATE ON own_tags BEGIN UPDATE sync_changes SET n = n + 1; END;
+    CREATE TRIGGER tags_deleted AFTER DELETE ON own_tags BEGIN UPDATE sync_changes SET n = n + 1; END;
+    """,
 ]
 
 
@@ -163,8 +212,16 @@ def migrate(db: sqlite3.Connection) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    # One statement at a time: executescript() would commit in the middle.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # One statement at a time: executescript() would commit in the middle. A trigger's body
+    # (BEGIN … END) holds semicolons of its own: sqlite3.complete_statement says where one ends.
+    statements, current = [], ""
+    for part in script.split(";"):
+        current += part + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n;"):
+                statements.append(current.strip())
+            current = ""
+    return statements
 
 
 def has_notes_table(path: Path) -> bool:

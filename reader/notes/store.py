@@ -17,11 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.library.article import valid_text
 from reader.notes import database as notes_db
 from reader.notes.anchoring import Anchor, Quote
 from reader.notes.database import MIGRATIONS, NOTES_FILE, NotesError  # noqa: F401 - the store's public names
-from reader.text.analysis import stem, words
 
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOR = "yellow"
@@ -46,6 +44,7 @@ class Note:
     color: str | None = None
     anchor: Anchor | None = None  # where the passage is now, in the article's shown text
     anchored_on: str | None = None  # the hash of the content that anchor was found in
+    earlier: tuple[str, ...] = ()  # other texts kept by a sync: edits made at once on two machines
 
     @property
     def is_highlight(self) -> bool:
@@ -58,7 +57,9 @@ class Note:
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """Now, ISO 8601 UTC to the millisecond: which of two edits made on two machines in the
+    same second came later is told by it (reader.sync)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def local_time(stamp: str) -> str:
@@ -72,16 +73,18 @@ def local_time(stamp: str) -> str:
 
 _COLUMNS = ("id, uid, library, article, article_hash, article_title, text, created, updated, orphaned, deleted, "
             "made_on, quote_exact, quote_prefix, quote_suffix, position, color, "
-            "anchor_state, anchor_start, anchor_end, anchor_text, anchored_on")
+            "anchor_state, anchor_start, anchor_end, anchor_text, anchored_on, "
+            "(SELECT group_concat(v.text, char(31)) FROM note_versions v WHERE v.uid = notes.uid AND v.text != notes.text)")
 
 
 def _note(row) -> Note:
     (note_id, uid, library, article, article_hash, title, text, created, updated, orphaned, deleted,
-     made_on, exact, prefix, suffix, position, color, state, start, end, anchor_text, anchored_on) = row
+     made_on, exact, prefix, suffix, position, color, state, start, end, anchor_text, anchored_on, earlier) = row
     quote = Quote(exact, prefix or "", suffix or "") if exact else None
     anchor = Anchor(state, start, end, anchor_text) if quote and state else None
     return Note(note_id, uid, library, article, article_hash, title, text, created, updated, bool(orphaned),
-                deleted, made_on or "", quote, position, color if quote else None, anchor, anchored_on)
+                deleted, made_on or "", quote, position, color if quote else None, anchor, anchored_on,
+                tuple(earlier.split("\x1f")) if earlier else ())
 
 
 class NotesStore:
@@ -133,7 +136,9 @@ class NotesStore:
     # ------------------------------------------------------------ reading
 
     def _select(self, where: str, params: tuple = ()) -> list[Note]:
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM notes WHERE {where} ORDER BY created, id", params)
+        # Where a note was first made breaks ties of time: the same order on every machine it syncs to.
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM notes WHERE {where} ORDER BY created, origin, origin_seq, id",
+                               params)
         return [_note(r) for r in rows]
 
     def get(self, note_id: int) -> Note | None:
@@ -151,6 +156,13 @@ class NotesStore:
 
     def all_notes(self) -> list[Note]:
         return self._select("1=1")
+
+    def versions(self, note_id: int) -> list[tuple[str, str]]:
+        """A note's earlier texts kept by a sync (the other of two edits made at once on two
+        machines), oldest first: (text, when it was written)."""
+        note = self._existing(note_id)
+        return self.db.execute("SELECT text, updated FROM note_versions WHERE uid=? AND text != ? ORDER BY updated, text",
+                               (note.uid, note.text)).fetchall()
 
     def has_notes(self, library: str) -> bool:
         return self.db.execute("SELECT 1 FROM notes WHERE library=? LIMIT 1", (library,)).fetchone() is not None
@@ -182,6 +194,8 @@ class NotesStore:
 
     def search(self, library: str, query: str) -> list[Note]:
         """Notes (attached or orphaned) whose own text or passage has every word of the query."""
+        from reader.text.analysis import stem, words  # the stemmers: not for a sync or a note added
+
         wanted = {stem(w) for w in words(query)}
         if not wanted:
             return []
@@ -204,6 +218,10 @@ class NotesStore:
         it back whole and says so in words, so nothing saved before is touched."""
         try:
             with self.db:
+                if not self.db.in_transaction:
+                    # The connection commits each statement by itself (isolation_level=None): many
+                    # rows written one by one were as many commits (fsyncs), and not one change.
+                    self.db.execute("BEGIN IMMEDIATE")
                 yield
         except sqlite3.OperationalError as exc:
             problem = notes_db.write_problem(exc, self.path)
@@ -320,14 +338,13 @@ class NotesStore:
     def insert_exported(self, rows: list[tuple]) -> int:
         """Add notes given as export rows (see notes_export) unless their uid is here; how many."""
         with self._writing():
-            before = self.db.total_changes
-            self.db.executemany(
+            cursor = self.db.executemany(
                 "INSERT OR IGNORE INTO notes(uid, library, article, article_hash, article_title, text, created, updated,"
                 " orphaned, deleted, made_on, quote_exact, quote_prefix, quote_suffix, position, color)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
-            return self.db.total_changes - before
+            return max(cursor.rowcount, 0)  # rows added (total_changes would count the triggers' too)
 
 
 def _quote_columns(quote: Quote | None) -> tuple:
@@ -348,6 +365,8 @@ def _color(color: str | None) -> str:
 
 def clean_text(text: str, allow_empty: bool = False) -> str:
     """A note's text as stored: valid UTF-8, Unix line ends, no white space at its ends."""
+    from reader.library.article import valid_text
+
     text = valid_text(text).replace("\r\n", "\n").strip()
     if not text and not allow_empty:
         raise NotesError("a note cannot be empty")

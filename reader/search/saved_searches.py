@@ -140,6 +140,10 @@ class SavedSearches:
         items.insert(max(0, min(position, len(items))), existing)
         self._save(items)
 
+    def replace_all(self, items: list[SavedSearch]) -> None:
+        """The whole list, as another machine has it (reader.sync)."""
+        self._save(list(items))
+
     def _existing(self, name: str) -> SavedSearch:
         found = self.find(name)
         if found is None:
