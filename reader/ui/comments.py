@@ -13,8 +13,8 @@ import html
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QToolButton,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
 from reader.notes.anchoring import CHANGED, DETACHED, Quote
@@ -49,6 +49,8 @@ class CommentsPanel(QWidget):
         self.header.setObjectName("commentsHeader")
         self.list = QListWidget()
         self.list.setObjectName("commentsList")
+        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._versions_menu)
         self.list.setItemDelegate(CommentDelegate(self.list))
         self.list.setWordWrap(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
@@ -172,7 +174,7 @@ class CommentsPanel(QWidget):
             self.set_notes([])
 
     def set_notes(self, notes: list[Note]) -> None:
-        self.notes = sorted(notes, key=lambda n: (n.created, n.id))
+        self.notes = list(notes)  # in the store's order: the same on every machine notes sync to
         # Every save refreshes the whole list; only new or edited texts are rendered.
         self._html = {n.text: self._html.get(n.text) or note_html(n.text) for n in self.notes if n.text}
         selected = self.selected_id()
@@ -183,6 +185,9 @@ class CommentsPanel(QWidget):
             stamp = local_time(note.created)
             if note.updated != note.created:
                 stamp += f"  (edited {local_time(note.updated)})"
+            if note.earlier:  # edited on two machines at once: the other text is kept (reader.sync)
+                stamp += f"  · {len(note.earlier)} earlier version{'s' if len(note.earlier) > 1 else ''} (right-click)"
+                item.setToolTip("Also written on another machine at the same time:\n\n" + "\n\n".join(note.earlier))
             item.setData(COMMENT_TIME_ROLE, stamp)
             item.setData(COMMENT_HTML_ROLE, self._quote_html(note) + (self._html[note.text] if note.text else ""))
             item.setData(NOTE_ID_ROLE, note.id)
@@ -195,6 +200,20 @@ class CommentsPanel(QWidget):
         self.list.setVisible(bool(count))
         self._update_buttons()
         self.wanted_changed.emit()
+
+    def _versions_menu(self, point) -> None:
+        """Right-click on a comment with earlier versions: take one of them back."""
+        item = self.list.itemAt(point)
+        note = next((n for n in self.notes if item and n.id == item.data(NOTE_ID_ROLE)), None)
+        if note is None or not note.earlier:
+            return
+        menu = QMenu(self.list)
+        menu.setObjectName("earlierVersionsMenu")
+        for text in note.earlier:
+            shown = " ".join(text.split())
+            chosen = menu.addAction("Restore: " + (shown if len(shown) <= 60 else shown[:60] + "…"))
+            chosen.triggered.connect(lambda _=False, t=text, i=note.id: self.edit_requested.emit(i, t))
+        menu.popup(self.list.viewport().mapToGlobal(point))
 
     def _quote_html(self, note: Note) -> str:
         if note.quote is None:

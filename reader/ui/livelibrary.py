@@ -117,20 +117,23 @@ class LiveLibrary(QObject):
 
         self.workers.submit(self.workers.indexer, job, self._on_updated, self._on_failed, partial=self.batch.emit)
 
-    def change(self, fn: Callable, done: Callable, failed: Callable, progress: Callable | None = None) -> None:
-        """fn(svc, progress) on the indexer thread (an import, a change of tags: each writes the
-        index), then the library as the catalog has it now goes to the window as an update's
-        does, and fn's answer to done. progress(done, total) is called in the GUI thread."""
+    def change(self, fn: Callable, done: Callable, failed: Callable, progress: Callable | None = None,
+               refresh: Callable[[object], bool] | None = None) -> None:
+        """fn(svc, progress) on the indexer thread (an import, a change of tags, a sync: each
+        writes the index), then the library as the catalog has it now goes to the window as an
+        update's does (unless refresh(answer) says nothing changed), and fn's answer to done.
+        progress(done, total) is called in the GUI thread."""
         if self.workers is None:
             return
 
         def job(svc: ReaderService, worker: Worker, job_id: int):
             answer = fn(svc, lambda n, total: worker.partial.emit(job_id, (n, total)))
-            return answer, refreshed(svc, changed=True)
+            return answer, refreshed(svc, changed=True) if refresh is None or refresh(answer) else None
 
         def finished(result) -> None:
             answer, after = result
-            self.updated.emit(after)
+            if after is not None:
+                self.updated.emit(after)
             done(answer)
 
         self.workers.submit(self.workers.indexer, job, finished, failed,

@@ -33,6 +33,7 @@ from reader.ui.savedsearches import SavedSearchesPane
 from reader.ui.searchpane import SearchPane
 from reader.ui.sidebar import Sidebar
 from reader.ui.statusarea import StatusArea
+from reader.ui.syncing import SyncLoop
 from reader.ui.windowlook import WindowLook
 from reader.ui.workers import Workers
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.all_notes = AllNotesPane()
         self.reading = ReadingPane(self.library.info)
         self.live = LiveLibrary(self)
+        self.sync = SyncLoop(self)  # notes in step with other machines through a folder
         self.middle = QStackedWidget()
         self.middle.setObjectName("listStack")
         for pane in (self.library, self.search, self.all_notes):
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         notes.deleted.connect(self._offer_undo)
         notes.restored.connect(lambda _: self.status.say("Restored."))
         notes.reindexed.connect(self._on_notes_reindexed)
+        for changed in (notes.reindexed, self.live.updated, self.navigation.changed):  # notes, tags, reading
+            changed.connect(lambda *_: self.sync.soon())
         self.status.undo_requested.connect(self.undo_delete)
         self.navigation.changed.connect(self._on_navigation)
         # the live library
@@ -170,12 +174,14 @@ class MainWindow(QMainWindow):
         self.reading.set_library(self.workers, root, reading)
         self.status.say("Opening the library…")
         self.live.start(self.workers)
+        self.sync.start()
 
     def _stop_library(self) -> None:
         self.reading.save_positions()
         self.nav_timer.stop()  # no timer may fire into a window whose workers are gone
         self.status.forget_undo()
         self.live.stop()
+        self.sync.stop()
         for pane in (self.search, self.all_notes, self.saved):
             pane.set_workers(None)
         self.reading.set_library(None, None, None)
@@ -396,9 +402,6 @@ class MainWindow(QMainWindow):
         if self.workers:
             self.workers.call(self.workers.notes, lambda svc: svc.orphaned_notes(),
                               lambda notes: dialogs.orphans_dialog(self, notes))
-
-    def export_notes(self) -> None:
-        dialogs.export_notes(self, self.workers)
 
     # ------------------------------------------------------------ view
 

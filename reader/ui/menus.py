@@ -42,7 +42,8 @@ def build_menus(window) -> Menus:
     action(file_menu, "&Rebuild Search Index", lambda: window.live.request_update(rebuild=True))
     action(file_menu, "&Import from Pocket, Omnivore, Instapaper…", lambda: importing.import_export(window),
            ["Ctrl+Shift+I"], "importAction")
-    action(file_menu, "&Export Notes…", window.export_notes)
+    action(file_menu, "&Export Notes…", lambda: dialogs.export_notes(window, window.workers))
+    action(file_menu, "S&ync Notes Through a Folder…", window.sync.choose, name="syncAction")
     file_menu.addSeparator()
     action(file_menu, "&Quit", window.close, ["Ctrl+Q"], "quitAction")
 

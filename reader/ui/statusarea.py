@@ -1,5 +1,5 @@
-"""The status bar: what just happened, indexing progress, Undo after a deletion, and
-how many articles are listed."""
+"""The status bar: what just happened, indexing progress, Undo after a deletion, when notes
+were last synced, and how many articles are listed."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ class StatusArea(QStatusBar):
         self.undo_button.setFlat(True)
         self.count = QLabel("")
         self.count.setObjectName("countLabel")
+        self.sync_label = QLabel("")  # when notes were last synced through a folder (reader.ui.syncing)
+        self.sync_label.setObjectName("syncStatus")
         self.addWidget(self.text, 1)
-        for widget in (self.undo_button, self.progress_label, self.progress, self.count):
+        for widget in (self.undo_button, self.progress_label, self.progress, self.sync_label, self.count):
             self.addPermanentWidget(widget)
         for widget in (self.undo_button, self.progress_label, self.progress):
             widget.hide()
