@@ -21,7 +21,7 @@ from reader.library.tagging import TagEdits, tag_key, tags_with
 from reader.library import pdf
 from reader.library.scanning import article_at, parsed_at
 from reader.library.shown_text import ShownText
-from reader.locations import library_state_dir, remember_library
+from reader.locations import remember_library
 from reader.notes import annotations
 from reader.notes.anchoring import Quote, find_passage, locate, occurrences, quote_at
 from reader.notes.annotations import article_shown_text
@@ -104,7 +104,7 @@ class ReaderService:
     @property
     def reading(self) -> ReadingState:
         if self._reading is None:
-            self._reading = ReadingState(library_state_dir(self.data, self.root) / "reading.json")
+            self._reading = ReadingState.of_library(self.data, self.root)
         return self._reading
 
     def _notes_text(self, article_id: str) -> str:
@@ -306,9 +306,7 @@ class ReaderService:
         if syncer.folder is None:
             return None
         report = syncer.sync()
-        if report.articles and self.index.exists():
-            self.index.open(repair=False)
-            self.index.reindex_notes(sorted(report.articles))
+        self.reindex_notes(report.articles)
         return report
 
     # ------------------------------------------------------------ notes
@@ -411,7 +409,12 @@ class ReaderService:
 
     def _reindexed(self, note: Note) -> Note:
         if not note.orphaned:
-            self.index.open(repair=False)
-            if self.index.is_open:
-                self.index.reindex_notes([note.article])
+            self.reindex_notes([note.article])
         return note
+
+    def reindex_notes(self, article_ids) -> None:
+        """Make these articles' notes and tags searchable now, when the library has an index
+        (else the next update indexes them with everything)."""
+        if article_ids and self.index.exists():
+            self.index.open(repair=False)
+            self.index.reindex_notes(sorted(article_ids))

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.index.index import IndexBusy
-from reader.index.writing import IndexReport
-from reader.library.scanning import LibraryError, library_root
-from reader.locations import choose_library, data_dir
-from reader.notes.store import NotesStore
-from reader.search.searching import LibraryIndex
-from reader.service import ReaderService
+from reader.locations import LibraryError, choose_library, data_dir, library_root
+
+# The engine is imported when a command opens it: `sync` shares this module's PROG and fail
+# and must not pay for the index (reader.cli.syncing).
+if TYPE_CHECKING:
+    from reader.index.writing import IndexReport
+    from reader.notes.store import NotesStore
+    from reader.search.searching import LibraryIndex
 
 PROG = "article-reader"
 
@@ -43,6 +45,8 @@ class Context:
             self.root = library_root(chosen)
         except LibraryError as exc:
             raise CommandError(str(exc)) from None
+        from reader.service import ReaderService
+
         self.service = ReaderService(self.root, self.data)
         self._told_damage = False
 
@@ -58,6 +62,8 @@ class Context:
         return self.service.index
 
     def update(self, rebuild: bool = False, progress=None) -> IndexReport:
+        from reader.index.index import IndexBusy
+
         self.notes  # noqa: B018 - opens the store first, so damage is reported before indexing
         try:
             return self.service.update(rebuild=rebuild, progress=progress)

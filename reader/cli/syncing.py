@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-PROG = "article-reader"
+from reader.cli.context import PROG, fail
 
 
 def add_sync_parser(sub) -> None:
@@ -56,11 +56,11 @@ def main_sync(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
-        return _fail(f"unexpected error: {type(exc).__name__}: {exc}")
+        return fail(f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def run_sync(args) -> int:
-    from reader.locations import LibraryError, choose_library, data_dir, library_root, library_state_dir
+    from reader.locations import LibraryError, choose_library, data_dir, library_root
     from reader.notes.reading import ReadingState
     from reader.notes.store import NotesError, NotesStore
     from reader.search.saved_searches import SavedSearches
@@ -71,14 +71,13 @@ def run_sync(args) -> int:
     try:
         root = library_root(choose_library(args.library, data))
     except LibraryError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
         store = NotesStore.open(data)
     except NotesError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     try:
-        syncer = Syncer(store, str(root), ReadingState(library_state_dir(data, root) / "reading.json"),
-                        SavedSearches(data))
+        syncer = Syncer(store, str(root), ReadingState.of_library(data, root), SavedSearches(data))
         if args.off:
             syncer.set_folder(None)
             print("sync is off (the folder and what is in it are left as they are)", file=sys.stderr)
@@ -86,19 +85,19 @@ def run_sync(args) -> int:
         if args.folder:
             folder = Path(args.folder).expanduser().absolute()
             if not folder.is_dir():
-                return _fail(f"{folder} is not a folder: make it (or let your sync tool make it) first")
+                return fail(f"{folder} is not a folder: make it (or let your sync tool make it) first")
             syncer.set_folder(folder)
         if syncer.folder is None:
-            return _fail("no sync folder yet: choose one with 'article-reader sync --folder DIR'")
+            return fail("no sync folder yet: choose one with 'article-reader sync --folder DIR'")
         try:
             report = syncer.sync()
         except FolderMissing as exc:
-            return _fail(str(exc))
+            return fail(str(exc))
         except (NotesError, OSError) as exc:
-            return _fail(f"the sync did not finish ({getattr(exc, 'strerror', None) or exc}); nothing is lost, "
+            return fail(f"the sync did not finish ({getattr(exc, 'strerror', None) or exc}); nothing is lost, "
                          "the next sync goes on from here")
         if report.articles:
-            _reindex(root, data, store, report.articles)
+            _reindex(root, data, report.articles)
     finally:
         store.close()
     if args.json:
@@ -109,16 +108,13 @@ def run_sync(args) -> int:
     return 0
 
 
-def _reindex(root: Path, data: Path, store, articles: set[str]) -> None:
-    """What arrived made searchable at once, when this library has an index (else the next
-    update indexes it with everything)."""
+def _reindex(root: Path, data: Path, articles: set[str]) -> None:
+    """What arrived made searchable at once (the engine, and Whoosh, imported only now)."""
     from reader.service import ReaderService
 
     svc = ReaderService(root, data)
     try:
-        if svc.index.exists():
-            svc.index.open(repair=False)
-            svc.index.reindex_notes(sorted(articles))
+        svc.reindex_notes(articles)
     except Exception:  # noqa: BLE001 - the index is a cache: the next update catches up
         pass
     finally:
@@ -130,8 +126,3 @@ def cmd_mark(ctx, args) -> int:
     ctx.service.set_read(article_id, args.read)
     print(f"{article_id}: {'read' if args.read else 'unread'}")
     return 0
-
-
-def _fail(message: str) -> int:
-    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
-    return 1

@@ -45,9 +45,8 @@ def notes_import(svc: ReaderService, payload: dict) -> tuple[int, int]:
     notes = svc.notes.insert_exported(import_rows(payload))
     rows = import_tags(payload)
     tags = svc.own_tags.insert(rows)
-    if tags and svc.index.exists():
-        svc.index.open(repair=False)  # this library's tagged articles, indexed with them now
-        svc.index.reindex_notes(sorted({r.article for r in rows if r.library == svc.library}))
+    if tags:  # this library's tagged articles, indexed with them now
+        svc.reindex_notes({r.article for r in rows if r.library == svc.library})
     return notes, tags
 
 

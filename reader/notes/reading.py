@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reader.locations import library_state_dir
 from reader.storage import write_atomically
 
 
@@ -22,6 +23,11 @@ class ReadingState:
             self.text_mode = {str(i) for i in data.get("text_mode", [])}
         except (OSError, ValueError, TypeError, AttributeError):
             pass  # a lost reading state is a small loss; never a reason to fail
+
+    @classmethod
+    def of_library(cls, data: Path, root: Path) -> "ReadingState":
+        """The reading state of the library at root, kept in its folder of the data folder."""
+        return cls(library_state_dir(data, root) / "reading.json")
 
     def save(self) -> None:
         payload = {"read": sorted(self.read), "positions": self.positions, "text_mode": sorted(self.text_mode)}

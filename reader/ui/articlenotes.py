@@ -110,8 +110,7 @@ class ArticleNotes(QObject):
             self.load(self.article_id)
 
         def reindex(svc):
-            svc.index.open(repair=False)
-            svc.index.reindex_notes([note.article])
+            svc.reindex_notes([note.article])
             return svc.note_counts(), len(svc.orphaned_notes()), svc.edited_articles()
 
         self.workers.call(self.workers.indexer, reindex, self.reindexed.emit)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QStackedWidget
 
-from reader.locations import library_state_dir
 from reader.notes.reading import ReadingState
 from reader.render import Neighbour
 from reader.search.saved_searches import SavedSearches
@@ -165,7 +164,7 @@ class MainWindow(QMainWindow):
     def _start_library(self, root: Path) -> None:
         self.root = root
         self.setWindowTitle(f"{root.name} — Article Reader")
-        reading = ReadingState(library_state_dir(self.data, root) / "reading.json")
+        reading = ReadingState.of_library(self.data, root)
         self.library.model.set_read(set(reading.read))
         self.workers = Workers(self, root, self.data, reading)
         for pane in (self.search, self.all_notes):
