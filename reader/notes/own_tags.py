@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass
 
 from reader.library.tagging import NO_EDITS, TagEdits, clean_tag, tag_key, tags_with
-from reader.notes.store import NotesError, NotesStore
+from reader.notes.store import NotesError, NotesStore, articles_by_content
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,7 @@ class OwnTags:
         """Move each article's tags to where the catalog now has it: by path, else by
         content (renamed or moved); tags of an article gone stay where they were, and come
         back with it. Returns the article ids whose tags moved (to re-index)."""
-        by_hash: dict[str, str] = {}
-        for info in sorted(catalog_entries.values(), key=lambda i: i.id):
-            by_hash.setdefault(info.hash, info.id)
+        by_hash = articles_by_content(catalog_entries)
         moves, rehashed = set(), []
         for article, article_hash in self.db.execute(
                 "SELECT DISTINCT article, article_hash FROM own_tags WHERE library=?", (library,)).fetchall():

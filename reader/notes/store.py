@@ -309,9 +309,7 @@ class NotesStore:
         """Re-attach every note of the library to its article as the catalog now
         knows it: by path, else by content (renamed or moved), else orphaned.
         Returns the article ids whose set of notes changed (to re-index)."""
-        by_hash: dict[str, str] = {}
-        for info in sorted(catalog_entries.values(), key=lambda i: i.id):
-            by_hash.setdefault(info.hash, info.id)
+        by_hash = articles_by_content(catalog_entries)
         changed: set[str] = set()
         updates = []
         for note in self._select("library=?", (library,)):
@@ -345,6 +343,15 @@ class NotesStore:
                 rows,
             )
             return max(cursor.rowcount, 0)  # rows added (total_changes would count the triggers' too)
+
+
+def articles_by_content(catalog_entries: dict) -> dict[str, str]:
+    """Each content hash of the catalog and the first article (by id) that has it: where a
+    renamed or moved article is found again, by notes and by the reader's tags alike."""
+    by_hash: dict[str, str] = {}
+    for info in sorted(catalog_entries.values(), key=lambda i: i.id):
+        by_hash.setdefault(info.hash, info.id)
+    return by_hash
 
 
 def _quote_columns(quote: Quote | None) -> tuple:

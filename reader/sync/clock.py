@@ -25,6 +25,14 @@ class Clock:
         self.wall = wall
         return self.stamp()
 
+    def at(self, wall: int, after: str) -> str:
+        """The time of a change made at `wall` (ms) by this machine, after `after` (the time it
+        had seen for that change's key); the clock moves past it."""
+        floor = parse(after) if after else (0, -1)
+        stamp = _stamp(*max((wall, 0), (floor[0], floor[1] + 1)), self.machine)
+        self.saw(stamp)
+        return stamp
+
     def saw(self, stamp: str) -> None:
         """Move past a time read from another machine."""
         try:
@@ -35,4 +43,8 @@ class Clock:
             self.wall, self.counter = wall, counter
 
     def stamp(self) -> str:
-        return f"{self.wall:013d}.{self.counter:05d}.{self.machine}"
+        return _stamp(self.wall, self.counter, self.machine)
+
+
+def _stamp(wall: int, counter: int, machine: str) -> str:
+    return f"{wall:013d}.{counter:05d}.{machine}"

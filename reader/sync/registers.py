@@ -47,8 +47,12 @@ def local_values(store: NotesStore, library: str, reading: ReadingState, searche
         values[f"tag:{article}\t{key}"] = {"tag": tag, "hidden": bool(hidden), "created": created}
     values.update({f"read:{article}": True for article in reading.read})
     values.update({f"pos:{article}": round(fraction, 4) for article, fraction in reading.positions.items()})
-    values["searches"] = [[s.name, s.query] for s in searches.items]
+    values["searches"] = searches_value(searches)
     return values
+
+
+def searches_value(searches: SavedSearches) -> list[list[str]]:
+    return [[s.name, s.query] for s in searches.items]
 
 
 def absent_value(key: str):

@@ -22,7 +22,7 @@ from reader.notes.reading import ReadingState
 from reader.notes.store import NotesStore
 from reader.search.saved_searches import SavedSearches
 from reader.sync import registers as regs
-from reader.sync.clock import Clock, parse
+from reader.sync.clock import Clock
 from reader.sync.folder import Change, FileSeen, SyncFolder
 
 COMPACT_AFTER_FILES = 16  # this machine's change files before they are folded into one
@@ -131,19 +131,26 @@ class Syncer:
     def _nothing_arrived(self, folder: SyncFolder) -> bool:
         """No other machine's file is new or changed, this machine's are as written, and none of
         its changes waits to be written."""
-        done = {path: (size, mtime) for path, size, mtime in self.db.execute(
-            "SELECT path, size, mtime_ns FROM sync_files WHERE library=?", (self.library,))}
-        if any(done.get(f.path) != (f.size, f.mtime_ns) for f in folder.others()):
+        done = self._files_read()
+        if any(not _as_read(f, done) for f in folder.others()):
             return False
-        own = folder.own_files()
-        recorded = {p: v for p, v in done.items() if p.startswith(f"{folder.machine}/")}
-        if set(own) != set(recorded) or any((own[p].size, own[p].mtime_ns) != recorded[p] for p in own):
+        own, recorded = folder.own_files(), self._own_recorded(folder, done)
+        if set(own) != set(recorded) or _damaged(own, recorded):
             return False
         return self.db.execute("SELECT 1 FROM sync_outbox WHERE library=? AND file IS NULL LIMIT 1",
                                (self.library,)).fetchone() is None
 
+    def _files_read(self) -> dict[str, tuple[int, int]]:
+        """The folder's files read whole (this machine's: written), by path: (size, mtime)."""
+        return {path: (size, mtime) for path, size, mtime in self.db.execute(
+            "SELECT path, size, mtime_ns FROM sync_files WHERE library=?", (self.library,))}
+
+    @staticmethod
+    def _own_recorded(folder: SyncFolder, done: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        return {p: seen for p, seen in done.items() if p.startswith(f"{folder.machine}/")}
+
     def _registers(self) -> dict[str, tuple[object, str]]:
-        return {key: (_loads(value), hlc) for key, value, hlc in self.db.execute(
+        return {key: (json.loads(value), hlc) for key, value, hlc in self.db.execute(
             "SELECT key, value, hlc FROM sync_registers WHERE library=?", (self.library,))}
 
     def _outgoing(self, registered: dict, clock: Clock) -> list[Change]:
@@ -190,11 +197,10 @@ class Syncer:
             return ""
 
     def _incoming(self, folder: SyncFolder) -> tuple[list[Change], list[FileSeen]]:
-        done = {path: (size, mtime) for path, size, mtime in self.db.execute(
-            "SELECT path, size, mtime_ns FROM sync_files WHERE library=?", (self.library,))}
+        done = self._files_read()
         incoming, read_whole = [], []
         for seen in folder.others():
-            if done.get(seen.path) == (seen.size, seen.mtime_ns):
+            if _as_read(seen, done):
                 continue
             changes, whole = folder.read(seen)
             incoming.extend(changes)
@@ -215,11 +221,12 @@ class Syncer:
             clock.saw(change.hlc)
             before = current.get(change.key)
             if before is not None and change.hlc <= before[1]:
-                if change.hlc < before[1] and change.key.startswith("text:") and _concurrent(change, before):
+                if (change.hlc < before[1] and change.key.startswith("text:")
+                        and _concurrent(change.value, change.hlc, before[0])):
                     versions.append(_version(change.key, change.value))
                     report.conflicts += 1
                 continue
-            if before is not None and change.key.startswith("text:") and _concurrent(before, change):
+            if before is not None and change.key.startswith("text:") and _concurrent(*before, change.value):
                 versions.append(_version(change.key, before[0]))
                 report.conflicts += 1
             current[change.key] = winners[change.key] = (change.value, change.hlc)
@@ -236,7 +243,7 @@ class Syncer:
             report.reading = True
         if "searches" in winners:
             value = winners["searches"][0]
-            if regs.canonical(value) != regs.canonical([[s.name, s.query] for s in self.searches.items]):
+            if regs.canonical(value) != regs.canonical(regs.searches_value(self.searches)):
                 regs.apply_searches(self.searches, value)
                 report.searches = True
 
@@ -256,8 +263,8 @@ class Syncer:
         current.update(winners)
         uids = {k.split(":", 1)[1] for k in winners if k.startswith(_NOTE_KEYS)}
         # A note registered but not here (a database restored from an older backup): back it comes.
-        uids |= {uid for uid in (k[5:] for k in registered if k.startswith("note:"))
-                 if self.db.execute("SELECT 1 FROM notes WHERE uid=?", (uid,)).fetchone() is None}
+        here = {uid for (uid,) in self.db.execute("SELECT uid FROM notes")}
+        uids |= {k[len("note:"):] for k in registered if k.startswith("note:")} - here
         changed = regs.apply_notes(self.store, self.library, uids, current)
         tags = {k: v for k, (v, _) in winners.items() if k.startswith("tag:")}
         return changed | regs.apply_tags(self.store, self.library, tags)
@@ -267,12 +274,8 @@ class Syncer:
     def _write_outbox(self, folder: SyncFolder) -> None:
         """Write the changes not yet in a file; fold this machine's files into one when there
         are many, or when one was lost or replaced by an older copy (the outbox has them all)."""
-        recorded = {path: (size, mtime) for path, size, mtime in self.db.execute(
-            "SELECT path, size, mtime_ns FROM sync_files WHERE library=? AND path LIKE ?",
-            (self.library, f"{folder.machine}/%"))}
         on_disk = folder.own_files()
-        damaged = any(p not in on_disk or (on_disk[p].size, on_disk[p].mtime_ns) != seen
-                      for p, seen in recorded.items())
+        damaged = _damaged(on_disk, self._own_recorded(folder, self._files_read()))
         pending = self._outbox("file IS NULL")
         if damaged or len(on_disk) + bool(pending) > COMPACT_AFTER_FILES:
             self._compact(folder, on_disk)
@@ -291,7 +294,7 @@ class Syncer:
         return name
 
     def _outbox(self, where: str) -> list[Change]:
-        return [Change(hlc, key, _loads(value)) for hlc, key, value in self.db.execute(
+        return [Change(hlc, key, json.loads(value)) for hlc, key, value in self.db.execute(
             f"SELECT hlc, key, value FROM sync_outbox WHERE library=? AND {where} ORDER BY hlc, key", (self.library,))]
 
     def _write(self, folder: SyncFolder, changes: list[Change], name: str) -> None:
@@ -321,24 +324,12 @@ class Syncer:
             self.db.executemany("DELETE FROM sync_files WHERE library=? AND path=?", [(self.library, p) for p in old])
 
 
-def _loads(value: str):
-    return json.loads(value)
-
-
-
-
 def _stamp(clock: Clock, when: str, after: str) -> str:
     """A time for a change made at `when` (ISO; '' for now), after `after` (the time
     registered for its key: what this machine had seen of it). A change and its key are
     its identity, so two keys may share a time."""
     wall = _milliseconds(when)
-    if not wall:
-        return clock.now()
-    floor = parse(after) if after else (0, -1)
-    stamp_wall, counter = max((wall, 0), (floor[0], floor[1] + 1))
-    stamp = f"{stamp_wall:013d}.{counter:05d}.{clock.machine}"
-    clock.saw(stamp)
-    return stamp
+    return clock.at(wall, after) if wall else clock.now()
 
 
 def _milliseconds(when: str) -> int:
@@ -350,14 +341,22 @@ def _milliseconds(when: str) -> int:
         return 0
 
 
-def _concurrent(older, newer) -> bool:
+def _concurrent(older_value, older_hlc: str, newer_value) -> bool:
     """Whether the newer text change was made without having seen the older (its `prev` is
     not the older one's time): two machines edited the note at once."""
-    older_value, older_hlc = (older.value, older.hlc) if isinstance(older, Change) else older
-    newer_value = newer.value if isinstance(newer, Change) else newer[0]
     if not isinstance(newer_value, dict) or not isinstance(older_value, dict):
         return False
     return newer_value.get("prev") != older_hlc and newer_value.get("text") != older_value.get("text")
+
+
+def _as_read(seen: FileSeen, done: dict[str, tuple[int, int]]) -> bool:
+    """Whether a file is as it was when it was last read whole (or written)."""
+    return done.get(seen.path) == (seen.size, seen.mtime_ns)
+
+
+def _damaged(on_disk: dict[str, FileSeen], recorded: dict[str, tuple[int, int]]) -> bool:
+    """Whether a file this machine wrote is gone or not as it wrote it (an older copy, cut short)."""
+    return any(path not in on_disk or not _as_read(on_disk[path], recorded) for path in recorded)
 
 
 def _version(key: str, value) -> tuple[str, str, str] | None:
