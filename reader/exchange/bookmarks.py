@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from reader.exchange.items import ExportFile, Item, Skipped, address, moment, tag_list
+from reader.exchange.items import ExportFile, Item, Skipped, moment, tag_list
+from reader.library.addresses import web_address
 
 
 class _Links(HTMLParser):
@@ -68,7 +69,7 @@ def _links(text: str) -> list[list]:
 def netscape(text: str) -> ExportFile:
     export = ExportFile("bookmarks", [])
     for attrs, title, _, description in _links(text):
-        url = address(attrs.get("href"))
+        url = web_address(attrs.get("href"))
         if not url:
             if attrs.get("href", "").strip():
                 export.skipped.append(Skipped(title or attrs["href"], "not a web page's address"))
@@ -81,7 +82,7 @@ def netscape(text: str) -> ExportFile:
 def pocket_html(text: str) -> ExportFile:
     export = ExportFile("pocket", [])
     for attrs, title, heading, _ in _links(text):
-        url = address(attrs.get("href"))
+        url = web_address(attrs.get("href"))
         if not url:
             export.skipped.append(Skipped(title or attrs.get("href", "(a link)"), "no web address"))
             continue

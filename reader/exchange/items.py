@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from reader.library.addresses import web_address
 
 MAX_QUOTE_CHARS = 20_000  # a highlight longer than this is not a passage but a whole page pasted
 
@@ -125,11 +124,6 @@ def _count(n: int, noun: str) -> str:
 
 
 # ---------------------------------------------------------------- reading the values exports hold
-
-
-def address(value) -> str:
-    """An item's web address ('' when it has none that is http(s))."""
-    return web_address(value.strip()) if isinstance(value, str) else ""
 
 
 def moment(value) -> str:

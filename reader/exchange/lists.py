@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 import json
 
-from reader.exchange.items import ExportFile, Item, Skipped, address, moment, passage, tag_list
+from reader.exchange.items import ExportFile, Item, Skipped, moment, passage, tag_list
 from reader.exchange.tables import records
+from reader.library.addresses import web_address
 
 
 def instapaper(rows: list[list[str]]) -> ExportFile:
@@ -18,7 +19,7 @@ def instapaper(rows: list[list[str]]) -> ExportFile:
     November 2025 Timestamp,Tags (a JSON list)."""
     export = ExportFile("instapaper", [])
     for row in records(rows, ("URL", "Title", "Selection", "Folder"), "an Instapaper CSV"):
-        url = address(row["url"])
+        url = web_address(row["url"])
         if not url:
             export.skipped.append(Skipped(row["title"] or row["url"] or "(a row)", "no web address"))
             continue
@@ -57,7 +58,7 @@ def readwise_reader(rows: list[list[str]]) -> ExportFile:
     progress,Location (new, later, archive, feed),Seen. Feed items were never saved."""
     export = ExportFile("readwise-reader", [])
     for row in records(rows, ("Title", "URL"), "Readwise Reader's CSV"):
-        url = address(row["url"])
+        url = web_address(row["url"])
         if row.get("location", "").lower() == "feed":
             export.skipped.append(Skipped(row["title"] or row["url"], "in Reader's feed: never saved"))
             continue
@@ -82,8 +83,8 @@ def karakeep(data: dict) -> ExportFile:
         content, title = mark["content"], str(mark.get("title") or "").strip()
         item = Item(title=title, saved=moment(mark.get("createdAt")), tags=tag_list(mark.get("tags") or []),
                     read=bool(mark.get("archived")), comments=[str(mark["note"]).strip()] if mark.get("note") else [])
-        if content.get("type") == "link" and address(content.get("url")):
-            item.url = address(content["url"])
+        if content.get("type") == "link" and web_address(content.get("url")):
+            item.url = web_address(content["url"])
         elif content.get("type") == "text" and str(content.get("text") or "").strip():
             item.text = str(content["text"])
             item.title = title or item.text.strip().split("\n", 1)[0][:80]
@@ -100,7 +101,7 @@ def obsidian_clipper(records_: list[dict]) -> ExportFile:
     highlights, the reader's notes on each."""
     export = ExportFile("obsidian-clipper", [])
     for page in records_:
-        url = address(page.get("url"))
+        url = web_address(page.get("url"))
         if not url:
             export.skipped.append(Skipped(str(page.get("title") or page.get("url") or "(a page)"), "no web address"))
             continue

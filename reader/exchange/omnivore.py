@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from reader.exchange.items import ExportFile, Item, Passage, Skipped, address, day, moment, passage, tag_list
+from reader.exchange.items import ExportFile, Item, Passage, Skipped, day, moment, passage, tag_list
+from reader.library.addresses import web_address
 
 FIELDS = {"id", "slug", "title", "description", "author", "url", "state", "readingProgress", "thumbnail",
           "labels", "savedAt", "updatedAt", "publishedAt"}
@@ -39,7 +40,7 @@ def _item(record, contents: dict[str, str], highlights: dict[str, str]) -> tuple
     progress = record.get("readingProgress")
     return Item(
         title=str(record.get("title") or "").strip(),
-        url=address(record["url"]),
+        url=web_address(record["url"]),
         authors=(str(record["author"]).strip(),) if record.get("author") else (),
         published=day(record.get("publishedAt")),
         saved=moment(record.get("savedAt")),
@@ -55,7 +56,7 @@ def _problem(record: dict) -> str:
     extra = sorted(set(record) - FIELDS)
     if extra:
         return f"a field Omnivore's export never has: {', '.join(extra)}"
-    if not address(record.get("url")):
+    if not web_address(record.get("url")):
         return f"its address {record.get('url')!r} is not a web address"
     labels = record.get("labels")
     if labels is not None and not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):

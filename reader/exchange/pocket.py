@@ -6,16 +6,16 @@ is read in reader.exchange.bookmarks."""
 
 from __future__ import annotations
 
-from reader.exchange.items import ExportFile, Item, Skipped, address, moment, passage, tag_list
+from reader.exchange.items import ExportFile, Item, Skipped, moment, passage, tag_list
 from reader.exchange.tables import records
-from reader.library.addresses import url_key
+from reader.library.addresses import url_key, web_address
 
 
 def from_csv(rows: list[list[str]], annotations: list[dict] = ()) -> ExportFile:
     export = ExportFile("pocket", [])
     by_key: dict[str, Item] = {}
     for row in records(rows, ("title", "url", "time_added", "status"), "Pocket's CSV"):
-        url = address(row["url"])
+        url = web_address(row["url"])
         if not url:
             export.skipped.append(Skipped(row["title"] or row["url"] or "(a row)", "no web address"))
             continue
@@ -24,7 +24,7 @@ def from_csv(rows: list[list[str]], annotations: list[dict] = ()) -> ExportFile:
         export.items.append(item)
         by_key.setdefault(url_key(url), item)
     for page in annotations:
-        url = address(page.get("url"))
+        url = web_address(page.get("url"))
         item = by_key.get(url_key(url)) if url else None
         if item is None:
             if not url:

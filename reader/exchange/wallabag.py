@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reader.exchange.items import ExportFile, Item, Skipped, day, moment, passage, tag_list
 from reader.exchange.tables import records
-from reader.exchange.items import ExportFile, Item, Skipped, address, day, moment, passage, tag_list
+from reader.library.addresses import web_address
 
 
 def from_json(records: list[dict]) -> ExportFile:
     export = ExportFile("wallabag", [])
     for entry in records:
-        url = address(entry.get("url"))
+        url = web_address(entry.get("url"))
         if not url and not str(entry.get("content") or "").strip():
             export.skipped.append(Skipped(str(entry.get("title") or "(an entry)"), "neither an address nor content"))
             continue
@@ -39,7 +40,7 @@ def from_json(records: list[dict]) -> ExportFile:
 def from_csv(rows: list[list[str]]) -> ExportFile:
     export = ExportFile("wallabag", [])
     for row in records(rows, ("Title", "URL", "Content"), "wallabag's CSV"):
-        url, content = address(row["url"]), row["content"]
+        url, content = web_address(row["url"]), row["content"]
         if not url and not content:
             export.skipped.append(Skipped(row["title"] or "(a row)", "neither an address nor content"))
             continue
