@@ -111,3 +111,13 @@ def test_no_module_holds_two_concepts():
              for p in PACKAGE.rglob("*.py")}
     assert len(sizes) > 40
     assert {name: n for name, n in sizes.items() if n > 420} == {}
+
+
+def test_every_package_ships_in_a_plain_install():
+    """pip install . (README's first command) puts in the wheel only the packages pyproject lists:
+    the tests run on an editable install, which finds any, so a new package left out passes them."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    packages = {".".join(p.parent.relative_to(REPO).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert packages - listed == set()
